@@ -100,5 +100,6 @@ public static class ScoreFormat
         return text.ToString();
     }
 
-    private static string F(double value) => (value * 100).ToString("0.00", CultureInfo.InvariantCulture);
+    // Rounding first keeps tiny negative differences from printing as "-0.00".
+    private static string F(double value) => (Math.Round(value * 100, 2) + 0.0).ToString("0.00", CultureInfo.InvariantCulture);
 }
