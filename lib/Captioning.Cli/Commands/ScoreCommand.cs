@@ -44,6 +44,14 @@ internal static class ScoreCommand
             else
             {
                 var other = Select(refs, comparePath, referencesPath, splitIds, splitPath);
+                var onlyOne = selected.Predictions.Keys.Where(k => !other.Predictions.ContainsKey(k))
+                    .Concat(other.Predictions.Keys.Where(k => !selected.Predictions.ContainsKey(k))).Order(StringComparer.Ordinal).ToArray();
+                if (onlyOne.Length > 0)
+                {
+                    throw new CaptioningException(
+                        $"--compare needs {predictionsPath} and {comparePath} to caption the same images; " +
+                        $"{onlyOne.Length} image(s) are in only one of them: {string.Join(", ", onlyOne.Take(5))}{(onlyOne.Length > 5 ? ", ..." : "")}");
+                }
                 comparison = CaptionScorer.CompareText(refs, selected.Predictions, other.Predictions, bootstrap: options);
                 report = comparison.A;
             }

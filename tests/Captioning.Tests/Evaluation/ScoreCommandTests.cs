@@ -102,6 +102,16 @@ public sealed class ScoreCommandTests : IDisposable
     }
 
     [Fact]
+    public void Score_CompareExitsWithOneWhenTheImagesDiffer()
+    {
+        var good = Write("good.tsv", "1000_ab\tdog runs\n2000_cd\tcat sleeps\n");
+        var poor = Write("poor.tsv", "1000_ab\tcat\n");
+        var (code, _, error) = Run("score", "--references", References(), "--predictions", good, "--compare", poor);
+        Assert.Equal(1, code);
+        Assert.Contains($"--compare needs {good} and {poor} to caption the same images; 1 image(s) are in only one of them: 2000_cd", error);
+    }
+
+    [Fact]
     public void Score_ExitsWithOneAndNamesTheUnknownImage()
     {
         var predictions = Write("pred.tsv", "1000_ab\tdog runs\n9999_zz\tcat\n");
