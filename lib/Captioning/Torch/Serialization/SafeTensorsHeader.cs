@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Unicode;
 using System.Text.Json;
 
 namespace Captioning.Torch.Serialization;
@@ -34,6 +35,8 @@ internal sealed record SafeTensorsHeader(IReadOnlyList<SafeTensorInfo> Tensors, 
     {
         if (headerBytes.Length == 0 || headerBytes[0] != (byte)'{')
             throw Fail(path, "the JSON header does not start with '{'; the file is not a safetensors file");
+        if (!Utf8.IsValid(headerBytes))
+            throw Fail(path, "the JSON header is malformed (it is not valid UTF-8)");
         JsonDocument document;
         try
         {
