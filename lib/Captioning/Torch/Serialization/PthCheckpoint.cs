@@ -39,18 +39,18 @@ public static class PthCheckpoint
             foreach (var part in key.Split('/'))
             {
                 if (current is not PickleDict dict)
-                    throw new CaptioningException($"'{path}': cannot look up '{part}' in {(where.Length == 0 ? "the checkpoint" : $"'{where}'")}, which is a {PickleValues.Describe(current)}, not a dict");
+                    throw new CaptioningException($"'{path}': cannot look up '{part}' in {(where.Length == 0 ? "the checkpoint" : $"'{where}'")}, which is {PickleValues.Describe(current)}, not a dict");
                 where = where.Length == 0 ? part : $"{where}/{part}";
                 if (!dict.TryGet(part, out current))
                     throw new CaptioningException($"'{path}': no key '{where}' in the checkpoint; available keys there: {KeyList(dict)}");
             }
             return current is PickleDict found
                 ? (found, where)
-                : throw new CaptioningException($"'{path}': key '{where}' holds a {PickleValues.Describe(current)}, not a state dict");
+                : throw new CaptioningException($"'{path}': key '{where}' holds {PickleValues.Describe(current)}, not a state dict");
         }
 
         if (root is not PickleDict top)
-            throw new CaptioningException($"'{path}': the checkpoint holds a {PickleValues.Describe(root)}, not a state dict; save one with torch.save(model.state_dict(), path)");
+            throw new CaptioningException($"'{path}': the checkpoint holds {PickleValues.Describe(root)}, not a state dict; save one with torch.save(model.state_dict(), path)");
         if (top.Items.All(kv => kv.Value is PickledTensor)) return (top, "");
         foreach (var wrapper in WrapperKeys)
         {
@@ -59,7 +59,7 @@ public static class PthCheckpoint
         }
         var offender = top.Items.First(kv => kv.Value is not PickledTensor);
         throw new CaptioningException(
-            $"'{path}': the checkpoint is not a flat state dict (key '{offender.Key}' holds a {PickleValues.Describe(offender.Value)}) and has none of the keys {string.Join(", ", WrapperKeys)}; " +
+            $"'{path}': the checkpoint is not a flat state dict (key '{offender.Key}' holds {PickleValues.Describe(offender.Value)}) and has none of the keys {string.Join(", ", WrapperKeys)}; " +
             $"pass the key of the state dict, one of: {KeyList(top)}");
     }
 
@@ -69,7 +69,7 @@ public static class PthCheckpoint
         foreach (var (key, value) in dict.Items)
         {
             var name = key as string ?? throw new CaptioningException($"'{path}': state dict{At(where)} has a key {PickleValues.Describe(key)}; state-dict keys are strings");
-            var tensor = value as PickledTensor ?? throw new CaptioningException($"'{path}': state dict{At(where)} entry '{name}' holds a {PickleValues.Describe(value)}, not a tensor");
+            var tensor = value as PickledTensor ?? throw new CaptioningException($"'{path}': state dict{At(where)} entry '{name}' holds {PickleValues.Describe(value)}, not a tensor");
             result.Add((name, tensor));
         }
         return result;

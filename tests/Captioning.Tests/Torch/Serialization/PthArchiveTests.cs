@@ -102,7 +102,7 @@ public sealed class PthArchiveTests : NativeLeakGuard
         var pickle = new PickleBytes().Proto(2).Op('}').Op('(').Str("epoch").Int(4).Str("weights").EmptyOrderedDict().Op('u').Op('.').ToArray();
         var path = PickleBytes.Zip(Path_("odd.pth"), "archive", pickle);
         var e = Assert.Throws<CaptioningException>(() => PthCheckpoint.Load(path));
-        Assert.Contains("key 'epoch' holds a int 4", e.Message);
+        Assert.Contains("key 'epoch' holds int 4", e.Message);
         Assert.Contains("'weights' (dict of 0)", e.Message);
         using var empty = PthCheckpoint.LoadStateDict(path, "weights");
         Assert.Empty(empty);

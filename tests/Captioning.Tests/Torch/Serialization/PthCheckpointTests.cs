@@ -91,7 +91,7 @@ public sealed class PthCheckpointTests : NativeLeakGuard, IClassFixture<Checkpoi
     public void LoadStateDict_ThrowsForAKeyHoldingNonTensors()
     {
         var e = Assert.Throws<CaptioningException>(() => PthCheckpoint.LoadStateDict(oracle.PathOf("wrapped.pth"), "optimizer"));
-        Assert.Contains("entry 'lr' holds a float 0.01, not a tensor", e.Message);
+        Assert.Contains("entry 'lr' holds float 0.01, not a tensor", e.Message);
     }
 
     [Fact]
@@ -101,6 +101,14 @@ public sealed class PthCheckpointTests : NativeLeakGuard, IClassFixture<Checkpoi
         Assert.Contains("'posix system'", e.Message);
         Assert.Contains("evil.pth", e.Message);
         Assert.False(File.Exists(oracle.Marker), "the pickle's os.system call ran");
+    }
+
+    [Fact]
+    public void Load_RefusesAWholePickledModelAndAsksForItsStateDict()
+    {
+        var e = Assert.Throws<CaptioningException>(() => PthCheckpoint.Load(oracle.PathOf("whole-model.pth")));
+        Assert.Contains("'torch.nn.modules.container Sequential'", e.Message);
+        Assert.Contains("torch.save(model.state_dict(), path)", e.Message);
     }
 
     [Fact]

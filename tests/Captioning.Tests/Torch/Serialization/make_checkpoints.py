@@ -89,6 +89,7 @@ class Evil:
 
 
 save("evil.pth", {"weight": torch.ones(2), "payload": Evil()})
+save("whole-model.pth", torch.nn.Sequential(torch.nn.Linear(2, 2)))  # pickles the module classes themselves
 save("legacy.pth", collections.OrderedDict([("w", torch.ones(2))]), _use_new_zipfile_serialization=False)
 
 with open(os.path.join(out, "expected.json"), "w") as f:
