@@ -13,6 +13,9 @@ internal sealed class PthArchive : IDisposable
     private static readonly byte[] LegacyMagic = [0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19];
     private const string ConvertAdvice = "load it with torch and re-save it with torch 1.6 or newer (torch.save(torch.load(path), new_path)), or convert it to safetensors";
 
+    // Storages live outside the pickle, so its size is bounded by the number of tensors, not their size.
+    private const long MaxPickleBytes = 256L << 20;
+
     private readonly ZipArchive zip;
     private readonly string path;
     private readonly string prefix;
@@ -94,6 +97,8 @@ internal sealed class PthArchive : IDisposable
     public object? ReadPickle()
     {
         var entry = zip.GetEntry(prefix + "data.pkl")!;
+        if (entry.Length > MaxPickleBytes)
+            throw new CaptioningException($"'{path}': '{entry.FullName}' declares {entry.Length} bytes; a state-dict pickle holds only names and shapes (ResNet-50's is about 40 KB), so more than {MaxPickleBytes} bytes means a corrupt or hostile file");
         return PickleReader.Load(ReadAll(entry, path), $"{path}:{entry.FullName}");
     }
 
