@@ -9,5 +9,6 @@ internal static class CommandRegistry
     {
         yield return InfoCommand.Create();
         yield return DemoCommand.Create();
+        yield return DataSynthCommand.Create();
     }
 }

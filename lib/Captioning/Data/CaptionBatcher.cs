@@ -39,7 +39,7 @@ public sealed class CaptionBatcher
     public IReadOnlyList<int[]> Plan(int epoch)
     {
         var order = Enumerable.Range(0, captions.Count).ToArray();
-        var random = new Random(HashCode.Combine(Options.Seed, epoch) & int.MaxValue);
+        var random = new Random(Seeds.Mix(Options.Seed, epoch));
         if (Options.Shuffle) random.Shuffle(order);
         if (Options.BucketByLength)
         {
