@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -20,7 +21,7 @@ internal static class VocabularyJson
             ["words"] = new JsonArray(vocabulary.Words.Select(w => (JsonNode?)JsonValue.Create(w)).ToArray()),
             ["counts"] = new JsonArray(Enumerable.Range(0, vocabulary.Count).Select(i => (JsonNode?)JsonValue.Create(vocabulary.CountOf(i))).ToArray()),
         };
-        AtomicFile.WriteAllText(path, json.ToJsonString(new JsonSerializerOptions { WriteIndented = false }) + "\n");
+        AtomicFile.WriteAllText(path, json.ToJsonString(new JsonSerializerOptions { WriteIndented = false, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n");
     }
 
     internal static Vocabulary Load(string path)
