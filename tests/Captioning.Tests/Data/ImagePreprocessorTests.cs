@@ -107,10 +107,10 @@ public sealed class ImagePreprocessorTests : NativeLeakGuard
         Assert.Equal(expected.Length, actual.Length);
         var diffs = expected.Zip(actual, (e, a) => Math.Abs(e - a) * 255).ToArray();
         // PIL resamples in 8-bit fixed point, one axis at a time with a rounding in between; libtorch's
-        // antialiased bilinear uses the same filter in float and rounds once. That allows a byte or so
-        // per pixel on sharp edges and far less on average.
-        Assert.True(diffs.Max() <= 2.01, $"max difference {diffs.Max():F2}/255");
-        Assert.True(diffs.Average() <= 0.3, $"mean difference {diffs.Average():F3}/255");
+        // antialiased bilinear uses the same triangle filter in float and rounds once. So a pixel may
+        // differ by one byte (measured: max 1/255, mean 0.09/255 on this image), never by more.
+        Assert.True(diffs.Max() <= 1.01, $"max difference {diffs.Max():F2}/255");
+        Assert.True(diffs.Average() <= 0.2, $"mean difference {diffs.Average():F3}/255");
     }
 
     // A colourful image with sharp edges and smooth ramps, so that resampling errors show.
