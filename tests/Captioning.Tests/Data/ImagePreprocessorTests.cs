@@ -130,16 +130,17 @@ public sealed class ImagePreprocessorTests : NativeLeakGuard
         return new RawImage(pixels, width, height);
     }
 
-    // Runs PIL/torchvision on the PNG and returns ToTensor()'s (3, H, W) floats.
+    // Runs PIL (and torchvision when the expression uses it) on the PNG; returns ToTensor()'s (3, H, W) floats.
     private static float[] Oracle(TempFolder temp, string png, string expression)
     {
         var output = Path.Combine(temp.Path, "oracle.f32");
         var script = $"""
             import numpy as np
             from PIL import Image
-            from torchvision import transforms
+            {(expression.Contains("transforms.") ? "from torchvision import transforms" : "")}
             img = Image.open(r'{png}').convert('RGB')
-            out = transforms.ToTensor()({expression}).numpy().astype(np.float32)
+            # torchvision's ToTensor: (3, H, W) floats in [0, 1].
+            out = (np.asarray({expression}, dtype=np.float32).transpose(2, 0, 1) / np.float32(255)).astype(np.float32)
             out.tofile(r'{output}')
             """;
         var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardInput = true, RedirectStandardError = true };
