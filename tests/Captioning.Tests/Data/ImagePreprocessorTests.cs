@@ -107,10 +107,10 @@ public sealed class ImagePreprocessorTests : NativeLeakGuard
         Assert.Equal(expected.Length, actual.Length);
         var diffs = expected.Zip(actual, (e, a) => Math.Abs(e - a) * 255).ToArray();
         // PIL resamples in 8-bit fixed point, one axis at a time with a rounding in between; libtorch's
-        // antialiased bilinear uses the same filter in float and rounds once. That allows a byte or so
-        // per pixel on sharp edges and far less on average.
-        Assert.True(diffs.Max() <= 2.01, $"max difference {diffs.Max():F2}/255");
-        Assert.True(diffs.Average() <= 0.3, $"mean difference {diffs.Average():F3}/255");
+        // antialiased bilinear uses the same triangle filter in float and rounds once. So a pixel may
+        // differ by one byte (measured: max 1/255, mean 0.09/255 on this image), never by more.
+        Assert.True(diffs.Max() <= 1.01, $"max difference {diffs.Max():F2}/255");
+        Assert.True(diffs.Average() <= 0.2, $"mean difference {diffs.Average():F3}/255");
     }
 
     // A colourful image with sharp edges and smooth ramps, so that resampling errors show.
@@ -130,16 +130,17 @@ public sealed class ImagePreprocessorTests : NativeLeakGuard
         return new RawImage(pixels, width, height);
     }
 
-    // Runs PIL/torchvision on the PNG and returns ToTensor()'s (3, H, W) floats.
+    // Runs PIL (and torchvision when the expression uses it) on the PNG; returns ToTensor()'s (3, H, W) floats.
     private static float[] Oracle(TempFolder temp, string png, string expression)
     {
         var output = Path.Combine(temp.Path, "oracle.f32");
         var script = $"""
             import numpy as np
             from PIL import Image
-            from torchvision import transforms
+            {(expression.Contains("transforms.") ? "from torchvision import transforms" : "")}
             img = Image.open(r'{png}').convert('RGB')
-            out = transforms.ToTensor()({expression}).numpy().astype(np.float32)
+            # torchvision's ToTensor: (3, H, W) floats in [0, 1].
+            out = (np.asarray({expression}, dtype=np.float32).transpose(2, 0, 1) / np.float32(255)).astype(np.float32)
             out.tofile(r'{output}')
             """;
         var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardInput = true, RedirectStandardError = true };
