@@ -12,5 +12,6 @@ internal static class CommandRegistry
         yield return ScoreCommand.Create();
         yield return DataSynthCommand.Create();
         yield return PrepareCommand.Create();
+        yield return ExtractCommand.Create();
     }
 }

@@ -58,6 +58,12 @@ public sealed unsafe class FeatureStore : IDisposable
             throw new CaptioningException($"feature store '{path}' does not exist{hint}");
         }
         var length = new FileInfo(path).Length;
+        using (var probe = File.OpenRead(path))
+        {
+            Span<byte> magic = stackalloc byte[8];
+            if (length >= 8 && (probe.ReadAtLeast(magic, 8, throwOnEndOfStream: false) < 8 || !magic.SequenceEqual(FeatureStoreHeader.Magic)))
+                throw new CaptioningException($"'{path}' is not a feature store (no CAPFEAT1 header); rerun `caption extract` to build it");
+        }
         if (length < FeatureStoreHeader.PreludeBytes)
             throw new CaptioningException($"'{path}' is truncated ({length} bytes, shorter than a feature store header); rerun `caption extract` to rebuild it");
         var map = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);

@@ -173,6 +173,11 @@ public sealed record FeatureStoreHeader(FeatureStoreIdentity Identity, IReadOnly
 /// <summary>Fingerprints of an image set, so a store built from other images is refused.</summary>
 public static class DatasetFingerprint
 {
+    /// <summary>The fingerprint of every image of <paramref name="dataset"/>, in order; a missing file counts with length -1.</summary>
+    public static string Of(Captioning.Data.CaptionDataset dataset) =>
+        Of(dataset.Images.Select(i => (i.Id, File.Exists(i.Path) ? new FileInfo(i.Path).Length : -1L)));
+
+
     /// <summary>SHA-256 (hex) over the ids in order with each file's length; cheap enough for every open.</summary>
     public static string Of(IEnumerable<(string Id, long Length)> images)
     {

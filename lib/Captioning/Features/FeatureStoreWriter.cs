@@ -84,7 +84,7 @@ public sealed class FeatureStoreWriter : IDisposable
             rowsStream.SetLength(rowCount * identity.RowBytes);
         }
         rowsStream.Seek(0, SeekOrigin.End);
-        var header = JournalMagic + " " + JsonSerializer.Serialize(new IdentityJson(identity)) + "\n";
+        var header = JournalMagic + " " + JsonSerializer.Serialize(IdentityJson.From(identity)) + "\n";
         var text = header + string.Concat(kept.Select(l => l + "\n"));
         var temp = journalPath + ".tmp";
         File.WriteAllText(temp, text, new UTF8Encoding(false));
@@ -232,8 +232,8 @@ public sealed class FeatureStoreWriter : IDisposable
 
     private sealed record IdentityJson(string Encoder, string WeightsHash, string DatasetFingerprint, int Dimension, string DType)
     {
-        public IdentityJson(FeatureStoreIdentity identity)
-            : this(identity.Encoder, identity.WeightsHash, identity.DatasetFingerprint, identity.Dimension, FeatureStoreHeader.DTypeName(identity.DType)) { }
+        public static IdentityJson From(FeatureStoreIdentity identity) =>
+            new(identity.Encoder, identity.WeightsHash, identity.DatasetFingerprint, identity.Dimension, FeatureStoreHeader.DTypeName(identity.DType));
 
         public FeatureStoreIdentity ToIdentity() =>
             new(Encoder, WeightsHash, DatasetFingerprint, Dimension, FeatureStoreHeader.ParseDType(DType, "extraction journal"));
