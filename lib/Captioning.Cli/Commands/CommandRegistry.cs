@@ -9,6 +9,7 @@ internal static class CommandRegistry
     {
         yield return DataSynthCommand.Create();
         yield return PrepareCommand.Create();
+        yield return ExtractCommand.Create();
         yield return ScoreCommand.Create();
         yield return InfoCommand.Create();
         yield return DemoCommand.Create();
