@@ -93,6 +93,27 @@ public sealed class LegacyCheckpointTests : NativeLeakGuard, IClassFixture<Check
     }
 
     [Fact]
+    public void Load_LegacyThrowsForAViewPastTheEndOfItsStorage()
+    {
+        var e = Assert.Throws<CaptioningException>(() => PthCheckpoint.Load(oracle.PathOf("legacy-bad-view.pth")));
+        Assert.Contains("legacy-bad-view.pth", e.Message);
+        Assert.Contains("view '101' of 6 elements at offset 7 runs past the end of storage '100' of 12 elements", e.Message);
+    }
+
+    [Fact]
+    public void Load_LegacyThrowsForAnUnknownProtocolVersion()
+    {
+        // The second pickle, 80 02 4d e9 03 2e, is BININT2 1001 right after the 15-byte magic pickle.
+        var bytes = File.ReadAllBytes(oracle.PathOf("legacy.pth"));
+        Assert.Equal(new byte[] { 0x80, 0x02, 0x4d, 0xe9, 0x03, 0x2e }, bytes[15..21]);
+        bytes[19] = 0x04;
+        var path = oracle.PathOf("legacy-version.pth");
+        File.WriteAllBytes(path, bytes);
+        var e = Assert.Throws<CaptioningException>(() => PthCheckpoint.Load(path));
+        Assert.Contains("'" + path + "': legacy checkpoint protocol version is int 1257, expected 1001", e.Message);
+    }
+
+    [Fact]
     public void Load_ThrowsForTarFormatCheckpoint()
     {
         var e = Assert.Throws<CaptioningException>(() => PthCheckpoint.Load(oracle.PathOf("legacy-tar.pth")));

@@ -128,10 +128,10 @@ class Py2OrderedDict:
         return (collections.OrderedDict, ([[k, v] for k, v in self.items],))
 
 
-def write_legacy_by_hand(path):
+def write_legacy_by_hand(path, view_offset=4):
     """A legacy file torch 1.13 cannot write itself: a storage view (torch < 0.4) and _rebuild_tensor."""
     root = FakeStorage(("storage", torch.FloatStorage, "100", "cpu", 12, None))
-    view = FakeStorage(("storage", torch.FloatStorage, "100", "cpu", 12, ("101", 4, 6)))
+    view = FakeStorage(("storage", torch.FloatStorage, "100", "cpu", 12, ("101", view_offset, 6)))
     longs = FakeStorage(("storage", torch.LongStorage, "7", "cpu", 3, None))
     hooks = collections.OrderedDict()
     obj = Py2OrderedDict([
@@ -152,6 +152,7 @@ def write_legacy_by_hand(path):
 
 
 write_legacy_by_hand(os.path.join(out, "legacy-handmade.pth"))
+write_legacy_by_hand(os.path.join(out, "legacy-bad-view.pth"), view_offset=7)  # elements 7..12 of 12
 handmade = torch.load(os.path.join(out, "legacy-handmade.pth"))
 assert handmade["from_view"].tolist() == [[1.25, 1.75], [1.5, 2.0]], handmade["from_view"]
 expected["legacy-handmade.pth"] = {k: describe(v) for k, v in handmade.items()}
