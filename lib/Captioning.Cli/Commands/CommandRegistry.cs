@@ -10,6 +10,8 @@ internal static class CommandRegistry
         yield return DataSynthCommand.Create();
         yield return PrepareCommand.Create();
         yield return ExtractCommand.Create();
+        yield return TrainCommand.Create();
+        yield return EvaluateCommand.Create();
         yield return ScoreCommand.Create();
         yield return InfoCommand.Create();
         yield return DemoCommand.Create();
