@@ -9,5 +9,7 @@ internal static class CommandRegistry
     {
         yield return InfoCommand.Create();
         yield return DemoCommand.Create();
+        yield return NotebookCommand.Create();
+        yield return ReportCommand.Create();
     }
 }

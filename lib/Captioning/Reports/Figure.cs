@@ -116,7 +116,7 @@ public sealed class Figure : IHtmlRenderable
         var data = DataJson().ToJsonString().Replace("</", "<\\/", StringComparison.Ordinal);
         var layout = LayoutJson().ToJsonString().Replace("</", "<\\/", StringComparison.Ordinal);
         return $"<div class=\"plotly-figure\" id=\"{id}\" style=\"height:{Height}px\"></div>\n" +
-               $"<script>Plotly.newPlot(\"{id}\", {data}, {layout}, {{\"responsive\":true,\"displaylogo\":false}});</script>";
+               $"<script>Plotly.newPlot(\"{id}\", {data}, {layout}, {{\"responsive\":true,\"displaylogo\":false,\"displayModeBar\":false}});</script>";
     }
 
     /// <summary>The title and trace names as plain text, the fallback where HTML is not shown.</summary>
@@ -142,6 +142,7 @@ public sealed class Figure : IHtmlRenderable
         layout["yaxis"] = Axis(YTitle);
         if (traces.Any(t => (string?)t["type"] == "bar")) layout["barmode"] = "group";
         else if (traces.Count(t => (string?)t["type"] == "histogram") > 1) layout["barmode"] = "overlay";
+        if (traces.Any(t => (string?)t["type"] is "bar" or "histogram")) layout["bargap"] = 0.08;
         return layout;
     }
 
