@@ -49,7 +49,7 @@ public static class DibParser
         var start = 0;
         if (first >= 0 && lines[first].TrimEnd() == "#!meta")
         {
-            var end = NextMarker(lines, first + 1, kernels);
+            var end = NextMarker(lines, first + 1);
             defaultKernel = ReadMeta(lines, first + 1, end, path, kernels);
             start = end;
         }
@@ -94,13 +94,12 @@ public static class DibParser
         cells.Add(new NotebookCell(cells.Count + 1, kind, string.Join('\n', lines[from..to]), from + 1));
     }
 
-    private static int NextMarker(string[] lines, int from, Dictionary<string, string> kernels)
+    // JSON never has a line starting with "#!", and the meta section may declare the very kernel
+    // names that mark the next cell, so any "#!" line ends it.
+    private static int NextMarker(string[] lines, int from)
     {
         for (var i = from; i < lines.Length; i++)
-        {
-            var trimmed = lines[i].TrimEnd();
-            if (trimmed.StartsWith("#!", StringComparison.Ordinal) && kernels.ContainsKey(trimmed[2..])) return i;
-        }
+            if (lines[i].StartsWith("#!", StringComparison.Ordinal)) return i;
         return lines.Length;
     }
 

@@ -52,14 +52,13 @@ public static partial class NotebookParameters
             if (line.Length == 0 || line.StartsWith("//", StringComparison.Ordinal)) continue;
             var where = $"{notebook.Path} line {cell.Line + i}";
             var match = Declaration().Match(lines[i]);
-            if (!match.Success)
+            var type = match.Success ? TypeOfLiteral(match.Groups["literal"].Value) : null;
+            if (type is null)
                 throw new CaptioningException($"{where}: the parameters cell holds only plain declarations such as 'var epochs = 5;' " +
-                                              "(int, double, bool or string literals); move other code to the next cell");
+                                              $"(int, double, bool or string literals), not '{line}'; move other code to the next cell");
             var declared = match.Groups["type"].Value;
             var literal = match.Groups["literal"].Value;
             var name = match.Groups["name"].Value;
-            var type = TypeOfLiteral(literal)
-                       ?? throw new CaptioningException($"{where}: '{literal}' is not an int, double, bool or string literal; parameters take literal values only");
             if (declared != "var" && declared != type && !(declared == "double" && type == "int"))
                 throw new CaptioningException($"{where}: '{name}' is declared {declared} but its value {literal} is a {type} literal");
             if (result.Any(p => p.Name == name)) throw new CaptioningException($"{where}: parameter '{name}' is declared twice");

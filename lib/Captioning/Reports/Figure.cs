@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -15,6 +16,9 @@ public sealed class Figure : IHtmlRenderable
     // A colour-blind-safe palette (Okabe-Ito), so merge vs inject stays readable for everyone.
     private static readonly string[] Palette = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"];
     private static int nextId;
+
+    // Plain JSON for files and tests; ToHtml keeps the default encoder, which is safe inside a script element.
+    private static readonly JsonSerializerOptions Readable = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private readonly List<JsonObject> traces = [];
 
     /// <summary>Creates an empty figure with an optional title and axis titles.</summary>
@@ -106,15 +110,15 @@ public sealed class Figure : IHtmlRenderable
     }
 
     /// <summary>The figure as plotly.js JSON: {"data":[traces],"layout":{...}}.</summary>
-    public string ToJson() => new JsonObject { ["data"] = DataJson(), ["layout"] = LayoutJson() }.ToJsonString();
+    public string ToJson() => new JsonObject { ["data"] = DataJson(), ["layout"] = LayoutJson() }.ToJsonString(Readable);
 
     /// <summary>A div and a script calling Plotly.newPlot with this figure.</summary>
     public string ToHtml()
     {
         var id = "fig-" + Interlocked.Increment(ref nextId).ToString(CultureInfo.InvariantCulture);
-        // "</" inside JSON strings would end the script element early; \u003c keeps it inert.
-        var data = DataJson().ToJsonString().Replace("</", "<\\/", StringComparison.Ordinal);
-        var layout = LayoutJson().ToJsonString().Replace("</", "<\\/", StringComparison.Ordinal);
+        // System.Text.Json's default encoder writes < > & as \u003C..., so no title can close the script element.
+        var data = DataJson().ToJsonString();
+        var layout = LayoutJson().ToJsonString();
         return $"<div class=\"plotly-figure\" id=\"{id}\" style=\"height:{Height}px\"></div>\n" +
                $"<script>Plotly.newPlot(\"{id}\", {data}, {layout}, {{\"responsive\":true,\"displaylogo\":false,\"displayModeBar\":false}});</script>";
     }
