@@ -7,6 +7,7 @@ internal static class ReportStyle
         :root { --ink:#1f2328; --muted:#656d76; --line:#d0d7de; --soft:#f6f8fa; --accent:#0072B2; --bad:#cf222e; --ok:#1a7f37; }
         * { box-sizing:border-box; }
         body { margin:0; color:var(--ink); background:#fff; font:16px/1.6 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif; }
+        a { color:var(--accent); } a:hover { text-decoration:underline; }
         main { max-width:1040px; margin:0 auto; padding:32px 28px 64px; }
         header.run { border-bottom:1px solid var(--line); margin-bottom:28px; padding-bottom:14px; }
         header.run h1 { margin:0 0 6px; font-size:2rem; line-height:1.25; }

@@ -146,7 +146,9 @@ public sealed class Figure : IHtmlRenderable
         layout["yaxis"] = Axis(YTitle);
         if (traces.Any(t => (string?)t["type"] == "bar")) layout["barmode"] = "group";
         else if (traces.Count(t => (string?)t["type"] == "histogram") > 1) layout["barmode"] = "overlay";
-        if (traces.Any(t => (string?)t["type"] is "bar" or "histogram")) layout["bargap"] = 0.08;
+        // Grouped bars read best with room between categories; histogram bins should nearly touch.
+        if (traces.Any(t => (string?)t["type"] == "bar")) layout["bargap"] = 0.25;
+        else if (traces.Any(t => (string?)t["type"] == "histogram")) layout["bargap"] = 0.06;
         return layout;
     }
 

@@ -39,6 +39,7 @@ public class FigureTests
             """[{"type":"bar","name":"merge","x":["BLEU-1","BLEU-4"],"y":[0.6,0.2],"error_y":{"type":"data","array":[0.05,0.01],"visible":true}},{"type":"bar","name":"inject","x":["BLEU-1","BLEU-4"],"y":[0.55,0.25]}]""",
             Data(json));
         Assert.Equal("group", (string?)json["layout"]!["barmode"]);
+        Assert.Equal(0.25, (double)json["layout"]!["bargap"]!);
     }
 
     [Fact]
