@@ -40,15 +40,15 @@ public sealed class CaptionGallery : IHtmlRenderable
         double? bleu4 = null, double? cider = null)
     {
         var (small, w, h) = Thumbnail.Downscale(rgb, width, height, ThumbnailSize);
-        return AddPng(imageId, ImageCodec.EncodePng(small, w, h), generated, references, bleu4, cider);
+        return AddPng(imageId, ImageCodec.EncodePng(new RawImage(small, w, h)), generated, references, bleu4, cider);
     }
 
     /// <summary>Adds a photo read from an image file (JPEG, PNG, ...).</summary>
     public CaptionGallery AddFile(string imageId, string path, string generated, IReadOnlyList<string> references,
         double? bleu4 = null, double? cider = null)
     {
-        var (rgb, width, height) = ImageCodec.Load(path);
-        return Add(imageId, rgb, width, height, generated, references, bleu4, cider);
+        var image = ImageCodec.Load(path);
+        return Add(imageId, image.Pixels, image.Width, image.Height, generated, references, bleu4, cider);
     }
 
     /// <summary>Adds a photo whose PNG bytes are ready (or null to show a placeholder).</summary>

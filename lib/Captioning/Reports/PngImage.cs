@@ -13,13 +13,13 @@ public sealed class PngImage(byte[] png, string? alt = null) : IHtmlRenderable, 
     public string? Alt { get; } = alt;
 
     /// <summary>Encodes packed RGB pixels (width * height * 3 bytes) as a PNG image.</summary>
-    public static PngImage FromRgb(byte[] rgb, int width, int height, string? alt = null) => new(ImageCodec.EncodePng(rgb, width, height), alt);
+    public static PngImage FromRgb(byte[] rgb, int width, int height, string? alt = null) => new(ImageCodec.EncodePng(new RawImage(rgb, width, height)), alt);
 
     /// <summary>Reads an image file (JPEG, PNG, BMP, GIF) and re-encodes it as PNG.</summary>
     public static PngImage FromFile(string path)
     {
-        var (rgb, width, height) = ImageCodec.Load(path);
-        return FromRgb(rgb, width, height, Path.GetFileName(path));
+        var image = ImageCodec.Load(path);
+        return FromRgb(image.Pixels, image.Width, image.Height, Path.GetFileName(path));
     }
 
     /// <summary>The PNG bytes.</summary>

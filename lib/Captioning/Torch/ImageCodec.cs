@@ -2,73 +2,85 @@ using System.Runtime.InteropServices;
 
 namespace Captioning.Torch;
 
-/// <summary>
-/// Encodes and decodes images as packed RGB bytes (row-major, 3 bytes per pixel) through the
-/// native stb_image shim. No tensors are involved for the caller.
-/// </summary>
+/// <summary>Decoded 8-bit pixels, row-major (height, width, channels).</summary>
+/// <param name="Pixels">The interleaved channel bytes.</param>
+/// <param name="Width">Columns.</param>
+/// <param name="Height">Rows.</param>
+/// <param name="Channels">Channels per pixel (3 for RGB).</param>
+public sealed record RawImage(byte[] Pixels, int Width, int Height, int Channels = 3);
+
+/// <summary>JPEG/PNG decoding and encoding through stb_image in the native shim.</summary>
 public static class ImageCodec
 {
-    private const int Png = 0;
-    private const int Jpeg = 1;
-
-    /// <summary>Encodes packed RGB pixels (width * height * 3 bytes) as a PNG file's bytes.</summary>
-    public static byte[] EncodePng(byte[] rgb, int width, int height) => Encode(rgb, width, height, Png, 0);
-
-    /// <summary>Encodes packed RGB pixels as JPEG with quality 1..100.</summary>
-    public static byte[] EncodeJpeg(byte[] rgb, int width, int height, int quality = 90)
+    /// <summary>Decodes an image file to RGB; a file that does not decode throws a <see cref="CaptioningException"/> naming it.</summary>
+    public static RawImage Load(string path)
     {
-        if (quality is < 1 or > 100) throw new CaptioningException($"JPEG quality {quality} is out of range; expected 1..100");
-        return Encode(rgb, width, height, Jpeg, quality);
+        if (!File.Exists(path)) throw new CaptioningException($"image '{path}' does not exist");
+        using var tensor = LoadTensor(path);
+        var shape = tensor.Shape;
+        return new RawImage(tensor.ToArray<byte>(), (int)shape[1], (int)shape[0]);
     }
 
-    /// <summary>Decodes JPEG/PNG/BMP/GIF bytes into packed RGB pixels.</summary>
-    public static unsafe (byte[] Rgb, int Width, int Height) Decode(byte[] bytes)
+    /// <summary>Decodes an image file to an RGB (height, width, 3) uint8 tensor.</summary>
+    public static Tensor LoadTensor(string path)
     {
-        ArgumentNullException.ThrowIfNull(bytes);
-        if (bytes.Length == 0) throw new CaptioningException("cannot decode image bytes: the buffer is empty");
+        var pointer = NativeMethods.cap_image_load(path);
+        if (pointer == IntPtr.Zero) throw new CaptioningException(NativeMethods.TakeError().Message);
+        return new Tensor(pointer);
+    }
+
+    /// <summary>Decodes encoded image bytes to RGB.</summary>
+    public static unsafe RawImage Decode(ReadOnlySpan<byte> encoded, string what = "image bytes")
+    {
         IntPtr pointer;
-        fixed (byte* data = bytes) pointer = NativeMethods.cap_image_decode(data, bytes.Length);
-        return FromNative(pointer, "image bytes");
+        fixed (byte* p = encoded) pointer = NativeMethods.cap_image_decode(p, encoded.Length);
+        if (pointer == IntPtr.Zero) throw new CaptioningException($"{what}: {NativeMethods.TakeError().Message}");
+        using var tensor = new Tensor(pointer);
+        var shape = tensor.Shape;
+        return new RawImage(tensor.ToArray<byte>(), (int)shape[1], (int)shape[0]);
     }
 
-    /// <summary>Reads and decodes an image file into packed RGB pixels.</summary>
-    public static (byte[] Rgb, int Width, int Height) Load(string path)
-    {
-        if (!File.Exists(path)) throw new CaptioningException($"image file '{path}' does not exist");
-        return FromNative(NativeMethods.cap_image_load(path), $"image '{path}'");
-    }
+    /// <summary>PNG bytes of the image.</summary>
+    public static byte[] EncodePng(RawImage image) => Encode(image, format: 0, quality: 0);
 
-    private static (byte[] Rgb, int Width, int Height) FromNative(IntPtr pointer, string what)
+    /// <summary>JPEG bytes of the image at <paramref name="quality"/> (1-100).</summary>
+    public static byte[] EncodeJpeg(RawImage image, int quality = 90) =>
+        quality is < 1 or > 100 ? throw new ArgumentOutOfRangeException(nameof(quality), "JPEG quality must be 1-100") : Encode(image, 1, quality);
+
+    /// <summary>Writes the image as PNG or JPEG (by the extension of <paramref name="path"/>), atomically.</summary>
+    public static void Save(RawImage image, string path, int jpegQuality = 90)
     {
-        if (pointer == IntPtr.Zero)
+        var ext = Path.GetExtension(path).ToLowerInvariant();
+        var bytes = ext switch
         {
-            // The shim's message already says what stb_image disliked; make it a user error.
-            var cause = NativeMethods.TakeError();
-            throw new CaptioningException($"cannot decode {what}: {cause.Message}", cause);
-        }
-        using var image = new Tensor(pointer); // (height, width, 3) uint8
-        var shape = image.Shape;
-        return (image.ToBytes(), (int)shape[1], (int)shape[0]);
+            ".png" => EncodePng(image),
+            ".jpg" or ".jpeg" => EncodeJpeg(image, jpegQuality),
+            _ => throw new CaptioningException($"cannot write '{path}': the extension must be .png, .jpg or .jpeg"),
+        };
+        var temp = path + ".tmp";
+        File.WriteAllBytes(temp, bytes);
+        File.Move(temp, path, overwrite: true);
     }
 
-    private static unsafe byte[] Encode(byte[] rgb, int width, int height, int format, int quality)
+    private static unsafe byte[] Encode(RawImage image, int format, int quality)
     {
-        ArgumentNullException.ThrowIfNull(rgb);
-        if (width <= 0 || height <= 0) throw new CaptioningException($"image size {width}x{height} must be positive");
-        if (rgb.Length != (long)width * height * 3)
-            throw new CaptioningException($"RGB buffer has {rgb.Length} bytes but a {width}x{height} image needs {(long)width * height * 3}");
-        IntPtr output;
+        if (image.Pixels.Length != (long)image.Width * image.Height * image.Channels)
+            throw new ArgumentException($"pixel buffer holds {image.Pixels.Length} bytes, expected {image.Width}x{image.Height}x{image.Channels}");
+        IntPtr buffer;
         long length;
-        fixed (byte* pixels = rgb) NativeMethods.Check(NativeMethods.cap_image_encode(pixels, width, height, 3, format, quality, out output, out length));
+        fixed (byte* p = image.Pixels)
+        {
+            NativeMethods.Check(NativeMethods.cap_image_encode(p, image.Width, image.Height, image.Channels, format, quality, out buffer, out length));
+        }
         try
         {
-            var bytes = new byte[length];
-            Marshal.Copy(output, bytes, 0, checked((int)length));
-            return bytes;
+            var result = new byte[length];
+            Marshal.Copy(buffer, result, 0, (int)length);
+            return result;
         }
         finally
         {
-            NativeMethods.cap_buffer_free(output);
+            NativeMethods.cap_buffer_free(buffer);
         }
     }
 }

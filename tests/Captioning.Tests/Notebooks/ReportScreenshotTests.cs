@@ -17,9 +17,9 @@ public class ReportScreenshotTests : NativeLeakGuard
             File.WriteAllText(html, "<!DOCTYPE html><html><body style=\"margin:0;background:#ff0000\"></body></html>");
             var png = Path.Combine(dir, "out", "page.png");
             ReportScreenshot.Render(html, png, width: 400, height: 300);
-            var (rgb, width, height) = ImageCodec.Load(png);
-            Assert.Equal((400, 300), (width, height));
-            Assert.Equal(new byte[] { 255, 0, 0 }, rgb[..3]);
+            var image = ImageCodec.Load(png);
+            Assert.Equal((400, 300), (image.Width, image.Height));
+            Assert.Equal(new byte[] { 255, 0, 0 }, image.Pixels[..3]);
         }
         finally
         {

@@ -23,9 +23,9 @@ public class CaptionGalleryTests : NativeLeakGuard
         Assert.DoesNotContain("<script>alert", html);
 
         var base64 = Regex.Match(html, "src=\"data:image/png;base64,([^\"]+)\"").Groups[1].Value;
-        var (pixels, width, height) = ImageCodec.Decode(Convert.FromBase64String(base64));
-        Assert.Equal((4, 2), (width, height));
-        Assert.Equal(Thumbnail.Downscale(rgb, 8, 4, 4).Rgb, pixels);
+        var thumbnail = ImageCodec.Decode(Convert.FromBase64String(base64));
+        Assert.Equal((4, 2), (thumbnail.Width, thumbnail.Height));
+        Assert.Equal(Thumbnail.Downscale(rgb, 8, 4, 4).Rgb, thumbnail.Pixels);
     }
 
     [Fact]
