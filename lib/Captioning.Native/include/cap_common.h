@@ -75,6 +75,14 @@ inline at::TensorOptions options(int dtype, int device_type, int device_index) {
                          static_cast<c10::DeviceIndex>(device_index)));
 }
 
+// C# passes every scalar as double; an integral value applied to an integer tensor must stay an
+// integer (as `t + 1` does in PyTorch) instead of promoting the result to float.
+inline at::Scalar scalar_like(const at::Tensor& t, double value) {
+  if (at::isIntegralType(t.scalar_type(), /*includeBool=*/false) && value == static_cast<double>(static_cast<int64_t>(value)))
+    return at::Scalar(static_cast<int64_t>(value));
+  return at::Scalar(value);
+}
+
 inline c10::optional<at::Tensor> optional_tensor(void* handle) {
   if (handle == nullptr) return c10::nullopt;
   return T(handle);

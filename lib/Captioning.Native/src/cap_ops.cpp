@@ -24,13 +24,13 @@ CAP_BINARY(maximum, at::maximum(T(a), T(b)))
 CAP_BINARY(minimum, at::minimum(T(a), T(b)))
 CAP_BINARY(matmul, T(a).matmul(T(b)))
 CAP_BINARY(bmm, T(a).bmm(T(b)))
-CAP_SCALAR(add_scalar, T(a).add(s))
-CAP_SCALAR(mul_scalar, T(a).mul(s))
+CAP_SCALAR(add_scalar, T(a).add(cap::scalar_like(T(a), s)))
+CAP_SCALAR(mul_scalar, T(a).mul(cap::scalar_like(T(a), s)))
 CAP_SCALAR(div_scalar, T(a).div(s))
 CAP_SCALAR(pow_scalar, T(a).pow(s))
-CAP_SCALAR(rsub_scalar, at::rsub(T(a), s))
-CAP_SCALAR(fmod_scalar, T(a).fmod(s))
-CAP_SCALAR(floor_divide_scalar, at::div(T(a), s, "floor"))
+CAP_SCALAR(rsub_scalar, at::rsub(T(a), cap::scalar_like(T(a), s)))
+CAP_SCALAR(fmod_scalar, T(a).fmod(cap::scalar_like(T(a), s)))
+CAP_SCALAR(floor_divide_scalar, at::div(T(a), cap::scalar_like(T(a), s), "floor"))
 
 CAP_UNARY(neg, T(t).neg())
 CAP_UNARY(exp, T(t).exp())
@@ -131,9 +131,9 @@ CAP_EXPORT int cap_tensor_sort(void* t, int64_t dim, int descending, int stable,
 CAP_EXPORT int cap_tensor_add_(void* t, void* other, double alpha) {
   return status_op([&] { at::NoGradGuard g; T(t).add_(T(other), alpha); });
 }
-CAP_EXPORT int cap_tensor_mul_scalar_(void* t, double s) { return status_op([&] { at::NoGradGuard g; T(t).mul_(s); }); }
+CAP_EXPORT int cap_tensor_mul_scalar_(void* t, double s) { return status_op([&] { at::NoGradGuard g; T(t).mul_(cap::scalar_like(T(t), s)); }); }
 CAP_EXPORT int cap_tensor_mul_(void* t, void* other) { return status_op([&] { at::NoGradGuard g; T(t).mul_(T(other)); }); }
-CAP_EXPORT int cap_tensor_add_scalar_(void* t, double s) { return status_op([&] { at::NoGradGuard g; T(t).add_(s); }); }
+CAP_EXPORT int cap_tensor_add_scalar_(void* t, double s) { return status_op([&] { at::NoGradGuard g; T(t).add_(cap::scalar_like(T(t), s)); }); }
 CAP_EXPORT int cap_tensor_addcmul_(void* t, void* a, void* b, double value) {
   return status_op([&] { at::NoGradGuard g; T(t).addcmul_(T(a), T(b), value); });
 }

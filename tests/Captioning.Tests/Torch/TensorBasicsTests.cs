@@ -25,4 +25,17 @@ public sealed class TensorBasicsTests : NativeLeakGuard
         Assert.Equal(new float[] { 21, 43, 25, 47 }, c.ToArray<float>());
         Assert.Equal(10.0, a.Sum().Item());
     }
+
+    [Fact]
+    public void IntegerTensor_WithIntegralScalar_StaysInteger()
+    {
+        using var scope = DisposeScope.Enter();
+        var ids = Tensor.From(new long[] { 1, 2, 3 });
+        var shifted = ids + 1;
+        Assert.Equal(DType.Int64, shifted.DType);
+        Assert.Equal(new long[] { 2, 3, 4 }, shifted.ToArray<long>());
+        Assert.Equal(DType.Float32, (ids * 0.5).DType);
+        ids.Add_(2).Mul_(3);
+        Assert.Equal(new long[] { 9, 12, 15 }, ids.ToArray<long>());
+    }
 }
