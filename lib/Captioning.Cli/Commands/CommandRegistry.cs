@@ -15,5 +15,7 @@ internal static class CommandRegistry
         yield return ScoreCommand.Create();
         yield return InfoCommand.Create();
         yield return DemoCommand.Create();
+        yield return NotebookCommand.Create();
+        yield return ReportCommand.Create();
     }
 }
