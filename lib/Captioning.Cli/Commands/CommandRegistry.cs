@@ -10,5 +10,7 @@ internal static class CommandRegistry
         yield return InfoCommand.Create();
         yield return DemoCommand.Create();
         yield return ScoreCommand.Create();
+        yield return WeightsCommand.Create();
+        yield return BenchCommand.Create();
     }
 }
