@@ -1,0 +1,136 @@
+using System.IO.Compression;
+using Captioning.Torch.Serialization.Pickle;
+
+namespace Captioning.Torch.Serialization;
+
+/// <summary>
+/// The zip container of a <c>torch.save</c> file: one top folder of any name holding
+/// <c>data.pkl</c>, <c>data/&lt;key&gt;</c> storages, <c>version</c> and maybe <c>byteorder</c>.
+/// </summary>
+internal sealed class PthArchive : IDisposable
+{
+    // The pickled magic number 0x1950a86a20f9469cfc6c that opens a legacy (torch < 1.6) checkpoint.
+    private static readonly byte[] LegacyMagic = [0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19];
+    private const string ConvertAdvice = "load it with torch and re-save it with torch 1.6 or newer (torch.save(torch.load(path), new_path)), or convert it to safetensors";
+
+    // Storages live outside the pickle, so its size is bounded by the number of tensors, not their size.
+    private const long MaxPickleBytes = 256L << 20;
+
+    private readonly ZipArchive zip;
+    private readonly string path;
+    private readonly string prefix;
+
+    private PthArchive(ZipArchive zip, string path, string prefix)
+    {
+        this.zip = zip;
+        this.path = path;
+        this.prefix = prefix;
+    }
+
+    /// <summary>Opens a checkpoint, telling apart legacy pickle/tar checkpoints and files that are no checkpoint at all.</summary>
+    public static PthArchive Open(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path)) throw new CaptioningException($"PyTorch checkpoint '{path}' does not exist");
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        try
+        {
+            CheckSignature(stream, path);
+            ZipArchive zip;
+            try
+            {
+                zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: false);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new CaptioningException($"'{path}': the zip container is damaged or truncated ({e.Message}); download or save the checkpoint again", e);
+            }
+            try
+            {
+                return new PthArchive(zip, path, FindPrefix(zip, path));
+            }
+            catch
+            {
+                zip.Dispose();
+                throw;
+            }
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
+    }
+
+    private static void CheckSignature(FileStream stream, string path)
+    {
+        var head = new byte[512];
+        var read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        stream.Position = 0;
+        if (read >= 4 && head[0] == (byte)'P' && head[1] == (byte)'K' && head[2] == 3 && head[3] == 4) return;
+        if (read >= LegacyMagic.Length && head.AsSpan(0, LegacyMagic.Length).SequenceEqual(LegacyMagic))
+            throw new CaptioningException($"'{path}' is a legacy PyTorch checkpoint (pickle format of torch before 1.6), which this reader does not support; {ConvertAdvice}");
+        if (read >= 262 && head.AsSpan(257, 5).SequenceEqual("ustar"u8))
+            throw new CaptioningException($"'{path}' is a legacy tar-format PyTorch checkpoint (torch 0.1-0.3), which this reader does not support; {ConvertAdvice}");
+        throw new CaptioningException($"'{path}' is not a PyTorch zip checkpoint (it does not start with a zip signature); expected a file written by torch.save with torch 1.6 or newer");
+    }
+
+    private static string FindPrefix(ZipArchive zip, string path)
+    {
+        var pickles = zip.Entries.Where(e => e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal) && e.FullName.IndexOf('/') == e.FullName.Length - "/data.pkl".Length).ToList();
+        if (pickles.Count == 0)
+            throw new CaptioningException($"'{path}': the zip holds no '<folder>/data.pkl' entry, so it is not a torch.save checkpoint (entries: {string.Join(", ", zip.Entries.Take(10).Select(e => e.FullName))})");
+        if (pickles.Count > 1)
+            throw new CaptioningException($"'{path}': the zip holds {pickles.Count} data.pkl entries ({string.Join(", ", pickles.Select(e => e.FullName))}); expected one");
+        var prefix = pickles[0].FullName[..^"data.pkl".Length];
+        var byteOrder = zip.GetEntry(prefix + "byteorder");
+        if (byteOrder != null)
+        {
+            var order = System.Text.Encoding.ASCII.GetString(ReadAll(byteOrder, path)).Trim();
+            if (order != "little")
+                throw new CaptioningException($"'{path}': storages are stored in '{order}' byte order; only little-endian checkpoints are supported");
+        }
+        return prefix;
+    }
+
+    /// <summary>Unpickles data.pkl; storages stay unread until <see cref="ReadStorage"/>.</summary>
+    public object? ReadPickle()
+    {
+        var entry = zip.GetEntry(prefix + "data.pkl")!;
+        if (entry.Length > MaxPickleBytes)
+            throw new CaptioningException($"'{path}': '{entry.FullName}' declares {entry.Length} bytes; a state-dict pickle holds only names and shapes (ResNet-50's is about 40 KB), so more than {MaxPickleBytes} bytes means a corrupt or hostile file");
+        return PickleReader.Load(ReadAll(entry, path), $"{path}:{entry.FullName}");
+    }
+
+    /// <summary>The raw bytes of a storage, checked against the element count the pickle declares.</summary>
+    public byte[] ReadStorage(StorageRef storage)
+    {
+        var name = $"{prefix}data/{storage.Key}";
+        var entry = zip.GetEntry(name)
+            ?? throw new CaptioningException($"'{path}': storage '{storage.Key}' is referenced by the pickle but the zip has no entry '{name}'");
+        var expected = storage.NumEl * storage.DType.ElementSize();
+        if (entry.Length != expected)
+            throw new CaptioningException($"'{path}': entry '{name}' holds {entry.Length} bytes but the pickle declares {storage.NumEl} {storage.DType} elements ({expected} bytes)");
+        return ReadAll(entry, path);
+    }
+
+    private static byte[] ReadAll(ZipArchiveEntry entry, string path)
+    {
+        if (entry.Length > Array.MaxLength)
+            throw new CaptioningException($"'{path}': entry '{entry.FullName}' holds {entry.Length} bytes; entries over 2 GiB are not supported");
+        var bytes = new byte[entry.Length];
+        try
+        {
+            using var stream = entry.Open();
+            stream.ReadExactly(bytes);
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException)
+        {
+            throw new CaptioningException($"'{path}': entry '{entry.FullName}' cannot be read ({e.Message}); the checkpoint is damaged or truncated", e);
+        }
+        return bytes;
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => zip.Dispose();
+}

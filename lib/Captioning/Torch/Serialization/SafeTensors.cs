@@ -1,0 +1,145 @@
+using System.IO.MemoryMappedFiles;
+
+namespace Captioning.Torch.Serialization;
+
+/// <summary>
+/// Reads and writes the safetensors format: an 8-byte little-endian header length, a JSON header
+/// naming every tensor's dtype, shape and byte range, then the raw little-endian data.
+/// </summary>
+public static class SafeTensors
+{
+    /// <summary>
+    /// Writes <paramref name="tensors"/> (any device, any layout) and optional string metadata to
+    /// <paramref name="path"/> atomically, laid out byte for byte as the reference Python/Rust writer does.
+    /// </summary>
+    public static void Save(string path, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(tensors);
+        var full = Path.GetFullPath(path);
+        var folder = Path.GetDirectoryName(full)!;
+        if (!Directory.Exists(folder))
+            throw new CaptioningException($"cannot write safetensors file '{path}': folder '{folder}' does not exist");
+
+        var ordered = Layout(tensors, path);
+        var header = SafeTensorsHeader.Build(ordered, metadata);
+        var temp = Path.Combine(folder, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
+            {
+                file.Write(BitConverter.GetBytes((ulong)header.Length));
+                file.Write(header);
+                foreach (var info in ordered)
+                {
+                    // One tensor's bytes at a time, so saving never holds a second copy of the whole model.
+                    file.Write(tensors[info.Name].ToBytes());
+                }
+                file.Flush(flushToDisk: true);
+            }
+            File.Move(temp, full, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
+    /// <summary>
+    /// Loads every tensor of a safetensors file onto <paramref name="device"/> (CPU by default), in
+    /// file order; the file is memory-mapped, so only the tensors themselves take memory.
+    /// </summary>
+    public static unsafe TensorDictionary Load(string path, Device? device = null)
+    {
+        using var file = Open(path);
+        var header = SafeTensorsHeader.Read(file, path);
+        var result = new TensorDictionary();
+        try
+        {
+            if (file.Length == header.DataStart)
+            {
+                // Nothing to map (only empty tensors); an empty mapping is not allowed.
+                foreach (var info in header.Tensors) result.Add(info.Name, Tensor.FromBytes([], info.DType, info.Shape, device));
+                return result;
+            }
+            using var mapping = MemoryMappedFile.CreateFromFile(file, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: true);
+            using var view = mapping.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
+            byte* start = null;
+            view.SafeMemoryMappedViewHandle.AcquirePointer(ref start);
+            try
+            {
+                var data = start + view.PointerOffset + header.DataStart;
+                foreach (var info in header.Tensors)
+                {
+                    if (info.ByteCount > int.MaxValue)
+                        throw new CaptioningException($"safetensors file '{path}': tensor '{info.Name}' holds {info.ByteCount} bytes; tensors over 2 GiB are not supported");
+                    var bytes = new ReadOnlySpan<byte>(data + info.Begin, (int)info.ByteCount);
+                    result.Add(info.Name, Tensor.FromBytes(bytes, info.DType, info.Shape, device));
+                }
+            }
+            finally
+            {
+                view.SafeMemoryMappedViewHandle.ReleasePointer();
+            }
+            return result;
+        }
+        catch
+        {
+            result.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Names, dtypes, shapes and byte ranges of the tensors in a safetensors file (in file order), without reading their data.</summary>
+    public static IReadOnlyList<SafeTensorInfo> ReadHeader(string path)
+    {
+        using var file = Open(path);
+        return SafeTensorsHeader.Read(file, path).Tensors;
+    }
+
+    /// <summary>The free-form string metadata of a safetensors file ("__metadata__"), empty when it has none.</summary>
+    public static IReadOnlyDictionary<string, string> ReadMetadata(string path)
+    {
+        using var file = Open(path);
+        return SafeTensorsHeader.Read(file, path).Metadata;
+    }
+
+    private static FileStream Open(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path))
+            throw new CaptioningException($"safetensors file '{path}' does not exist");
+        return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+    }
+
+    /// <summary>The reference writer's order: larger element alignment first, then names by UTF-8 bytes; offsets follow from it.</summary>
+    private static List<SafeTensorInfo> Layout(IReadOnlyDictionary<string, Tensor> tensors, string path)
+    {
+        var entries = new List<(string Name, DType DType, long[] Shape, long Bytes)>();
+        foreach (var (name, tensor) in tensors)
+        {
+            if (string.IsNullOrEmpty(name) || name == "__metadata__")
+                throw new CaptioningException($"cannot write safetensors file '{path}': '{name}' is not a valid tensor name (empty or reserved)");
+            if (tensor == null || tensor.IsDisposed)
+                throw new CaptioningException($"cannot write safetensors file '{path}': tensor '{name}' is null or disposed");
+            var dtype = tensor.DType;
+            var bytes = tensor.NumEl * dtype.ElementSize();
+            if (bytes > Array.MaxLength)
+                throw new CaptioningException($"cannot write safetensors file '{path}': tensor '{name}' holds {bytes} bytes; tensors over 2 GiB are not supported");
+            entries.Add((name, dtype, tensor.Shape, bytes));
+        }
+        entries.Sort((a, b) =>
+        {
+            var byAlignment = SafeTensorDTypes.AlignmentRank(b.DType).CompareTo(SafeTensorDTypes.AlignmentRank(a.DType));
+            return byAlignment != 0 ? byAlignment : Utf8Order.Instance.Compare(a.Name, b.Name);
+        });
+        var ordered = new List<SafeTensorInfo>(entries.Count);
+        long offset = 0;
+        foreach (var e in entries)
+        {
+            ordered.Add(new SafeTensorInfo(e.Name, e.DType, e.Shape, offset, offset + e.Bytes));
+            offset += e.Bytes;
+        }
+        return ordered;
+    }
+}
