@@ -2,6 +2,7 @@ using Captioning.Cli;
 using Captioning.Features;
 using Captioning.Torch;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace Captioning.Tests.Features;
 
@@ -10,7 +11,7 @@ namespace Captioning.Tests.Features;
 /// weights, random batch-norm statistics) and must reproduce torchvision's features for the same input.
 /// </summary>
 [Trait("Category", "Oracle")]
-public sealed class EncoderParityTests(ParityOracles oracles) : NativeLeakGuard, IClassFixture<ParityOracles>
+public sealed class EncoderParityTests(ParityOracles oracles, ITestOutputHelper log) : NativeLeakGuard, IClassFixture<ParityOracles>
 {
     // Features must agree within this fraction of their largest magnitude.
     private const double RelativeTolerance = 1e-4;
@@ -78,7 +79,7 @@ public sealed class EncoderParityTests(ParityOracles oracles) : NativeLeakGuard,
         Assert.StartsWith($"'{truncated}' (resnet50 weights): ", e.Message);
     }
 
-    private static void AssertSameFeatures(IImageEncoder encoder, ParityOracle oracle, string key)
+    private void AssertSameFeatures(IImageEncoder encoder, ParityOracle oracle, string key)
     {
         using var scope = DisposeScope.Enter();
         var input = oracle.Input(); // (1, 3, S, S)
@@ -94,6 +95,7 @@ public sealed class EncoderParityTests(ParityOracles oracles) : NativeLeakGuard,
             scale = Math.Max(scale, Math.Abs((double)expected[i]));
         }
         Assert.True(scale > 0, "the oracle's features are all zero: the test would prove nothing");
+        log.WriteLine($"{encoder.Name} ({key}): max abs diff {maxAbsDiff:G6}, max |feature| {scale:G6}");
         Assert.True(maxAbsDiff <= RelativeTolerance * scale,
             $"{encoder.Name} ({key}): max abs diff {maxAbsDiff:G6} exceeds {RelativeTolerance} x max |feature| {scale:G6}");
     }
