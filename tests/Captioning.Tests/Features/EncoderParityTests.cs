@@ -13,6 +13,8 @@ namespace Captioning.Tests.Features;
 [Trait("Category", "Oracle")]
 public sealed class EncoderParityTests(ParityOracles oracles, ITestOutputHelper log) : NativeLeakGuard, IClassFixture<ParityOracles>
 {
+    private readonly TimeSpan cpuAtStart = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+
     // Features must agree within this fraction of their largest magnitude.
     private const double RelativeTolerance = 1e-4;
 
@@ -95,7 +97,8 @@ public sealed class EncoderParityTests(ParityOracles oracles, ITestOutputHelper 
             scale = Math.Max(scale, Math.Abs((double)expected[i]));
         }
         Assert.True(scale > 0, "the oracle's features are all zero: the test would prove nothing");
-        log.WriteLine($"{encoder.Name} ({key}): max abs diff {maxAbsDiff:G6}, max |feature| {scale:G6}");
+        var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart;
+        log.WriteLine($"{encoder.Name} ({key}): max abs diff {maxAbsDiff:G6}, max |feature| {scale:G6}; test CPU so far {cpu.TotalSeconds:F1} s (oracle excluded)");
         Assert.True(maxAbsDiff <= RelativeTolerance * scale,
             $"{encoder.Name} ({key}): max abs diff {maxAbsDiff:G6} exceeds {RelativeTolerance} x max |feature| {scale:G6}");
     }
