@@ -95,4 +95,31 @@ public sealed class EncoderWeightsTests : NativeLeakGuard, IDisposable
         foreach (var ((name, expected), (_, actual)) in source.StateDict().Zip(target.StateDict()))
             Assert.True(expected.ToBytes().AsSpan().SequenceEqual(actual.ToBytes()), name);
     }
+
+    [Fact]
+    public void Load_ThrowsForLegacyCheckpointWithConversionAdvice()
+    {
+        // A torch < 1.6 checkpoint opens with the pickled magic number 0x1950a86a20f9469cfc6c.
+        var path = Path.Combine(folder, "vgg16-old.bin");
+        File.WriteAllBytes(path, [0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19, 0x2e]);
+        using var encoder = new ResNet50Encoder();
+        var e = Assert.Throws<CaptioningException>(() => EncoderWeights.Load(encoder, path));
+        Assert.StartsWith($"'{path}' (resnet50 weights): the file is a legacy PyTorch checkpoint (pickle format of torch before 1.6)", e.Message);
+        Assert.Contains("torch.save(torch.load(path), new_path)", e.Message);
+    }
+
+    [Theory]
+    [InlineData("a.safetensors", new byte[] { 8, 0, 0, 0, 0, 0, 0, 0 }, false)]
+    [InlineData("a.weights", new byte[] { (byte)'P', (byte)'K', 3, 4, 0 }, true)]
+    [InlineData("a.weights", new byte[] { 0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19 }, true)]
+    [InlineData("a.weights", new byte[] { 0x80, 0x02, 0, 0, 0, 0, 0, 0 }, false)]
+    [InlineData("a.safetensors", new byte[] { 0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19 }, false)]
+    [InlineData("a.pth", new byte[] { 1 }, true)]
+    [InlineData("a.PT", new byte[] { 1 }, true)]
+    public void IsPyTorchCheckpoint_RecognisesContentAndExtension(string name, byte[] head, bool expected)
+    {
+        var path = Path.Combine(folder, name);
+        File.WriteAllBytes(path, head);
+        Assert.Equal(expected, EncoderWeights.IsPyTorchCheckpoint(path));
+    }
 }
