@@ -1,0 +1,77 @@
+using Captioning.Data;
+using Captioning.Torch;
+
+namespace Captioning.Features;
+
+/// <summary>
+/// What extraction needs from an image encoder: how to preprocess images, and a frozen forward pass
+/// from (N, 3, S, S) float32 images to (N, D) float32 features. Pretrained encoders and the small
+/// CNN both provide it.
+/// </summary>
+public interface IFeatureSource
+{
+    /// <summary>Encoder id written into stores ("vgg16", "small-cnn", ...).</summary>
+    string Name { get; }
+
+    /// <summary>Values per image (D).</summary>
+    int FeatureDimension { get; }
+
+    /// <summary>Decoding, resizing and normalisation the weights expect.</summary>
+    ImagePreprocessOptions Preprocessing { get; }
+
+    /// <summary>SHA-256 (hex) of the weights, or "none"; stores built with other weights are refused.</summary>
+    string WeightsHash { get; }
+
+    /// <summary>Features of a preprocessed (N, 3, S, S) batch as (N, D) float32, in evaluation mode without gradients.</summary>
+    Tensor Encode(Tensor images);
+}
+
+/// <summary>Turns an encoder name and an optional weights file into a feature source.</summary>
+/// <param name="name">Encoder name as given on the command line.</param>
+/// <param name="weightsPath">The --weights file, or null.</param>
+public delegate IFeatureSource FeatureSourceResolver(string name, string? weightsPath);
+
+/// <summary>The encoder names the CLI knows and the help for getting pretrained weights.</summary>
+public static class EncoderNames
+{
+    /// <summary>VGG16 fc7 (4,096 values, 224x224).</summary>
+    public const string Vgg16 = "vgg16";
+    /// <summary>ResNet-50 pooled (2,048 values, 224x224).</summary>
+    public const string ResNet50 = "resnet50";
+    /// <summary>Inception v3 pooled (2,048 values, 299x299).</summary>
+    public const string InceptionV3 = "inception-v3";
+    /// <summary>The small CNN trained on the dataset's own captions.</summary>
+    public const string SmallCnn = "small-cnn";
+
+    /// <summary>Every name <c>caption extract --encoder</c> accepts.</summary>
+    public static IReadOnlyList<string> All { get; } = [Vgg16, ResNet50, InceptionV3, SmallCnn];
+
+    /// <summary>The torchvision file name of each pretrained architecture's ImageNet weights.</summary>
+    public static IReadOnlyDictionary<string, string> TorchvisionFiles { get; } = new Dictionary<string, string>
+    {
+        [Vgg16] = "vgg16-397923af.pth",
+        [ResNet50] = "resnet50-0676ba61.pth (IMAGENET1K_V1; resnet50-11ad3fa6.pth is IMAGENET1K_V2)",
+        [InceptionV3] = "inception_v3_google-0cc3c7bd.pth",
+    };
+
+    /// <summary>Throws a <see cref="CaptioningException"/> for a name that is not an encoder, listing the valid ones.</summary>
+    public static void Validate(string name)
+    {
+        if (!All.Contains(name))
+            throw new CaptioningException($"--encoder '{name}' is not known; expected one of {string.Join(", ", All)}");
+    }
+
+    /// <summary>
+    /// The error for a pretrained architecture without --weights: random weights would silently
+    /// ruin every later result, so the message says where torchvision's weights live and how to convert them.
+    /// </summary>
+    public static CaptioningException MissingWeights(string name)
+    {
+        var file = TorchvisionFiles[name].Split(' ')[0];
+        return new CaptioningException(
+            $"--encoder {name} needs pretrained weights: pass --weights FILE (.pth or .safetensors). "
+            + $"torchvision publishes them as https://download.pytorch.org/models/{TorchvisionFiles[name]}; "
+            + $"download it on a machine with internet access, optionally convert it with `caption weights convert {file} {Path.ChangeExtension(file, ".safetensors")}`, "
+            + "and pass the file with --weights. Without weights use --encoder small-cnn, which trains on the dataset's own captions.");
+    }
+}

@@ -1,0 +1,70 @@
+using Captioning.Torch;
+using Captioning.Torch.NN;
+
+namespace Captioning.Features;
+
+/// <summary>
+/// A compact conv net for images without pretrained weights: conv blocks (3x3 conv, BatchNorm,
+/// ReLU, 2x2 max pool), average pooling to a 3x3 grid, a ReLU penultimate layer (the feature) and
+/// a linear head of concept logits. Keys: "blocks.{i}.{0,1}.*", "embed.*", "head.*".
+/// </summary>
+public sealed class SmallCnn : Module<Tensor, Tensor>
+{
+    private readonly Sequential blocks;
+    private readonly AdaptiveAvgPool2d pool;
+    private readonly Linear embed;
+    private readonly Linear head;
+
+    /// <summary>Creates the network with PyTorch's default initialisation (seed libtorch first for reproducible weights).</summary>
+    /// <param name="channels">Output channels of each conv block, e.g. [24, 48, 96, 128].</param>
+    /// <param name="featureDimension">Size of the penultimate layer (the stored feature).</param>
+    /// <param name="concepts">Number of concept words the head predicts.</param>
+    public SmallCnn(IReadOnlyList<int> channels, int featureDimension, int concepts)
+    {
+        if (channels.Count == 0 || channels.Any(c => c <= 0)) throw new ArgumentException("every block needs a positive channel count", nameof(channels));
+        Channels = channels.ToArray();
+        FeatureDimension = featureDimension;
+        Concepts = concepts;
+        blocks = new Sequential();
+        var inChannels = 3L;
+        foreach (var c in channels)
+        {
+            blocks.Append(new Sequential(new Conv2d(inChannels, c, 3, padding: 1, bias: false), new BatchNorm2d(c), new ReLU(), new MaxPool2d(2)));
+            inChannels = c;
+        }
+        RegisterModule("blocks", blocks);
+        // A 3x3 grid rather than one global average: captions name where shapes are ("top left").
+        pool = new AdaptiveAvgPool2d((GridSize, GridSize));
+        embed = RegisterModule("embed", new Linear(inChannels * GridSize * GridSize, featureDimension));
+        head = RegisterModule("head", new Linear(featureDimension, concepts));
+    }
+
+    /// <summary>Side of the pooled grid fed to the penultimate layer.</summary>
+    public const int GridSize = 3;
+
+    /// <summary>Output channels of each conv block.</summary>
+    public IReadOnlyList<int> Channels { get; }
+
+    /// <summary>Size of the penultimate layer.</summary>
+    public int FeatureDimension { get; }
+
+    /// <summary>Number of concept logits.</summary>
+    public int Concepts { get; }
+
+    /// <summary>Penultimate activations (after ReLU) of (N, 3, S, S) images in [0, 1]: (N, featureDimension).</summary>
+    public Tensor Features(Tensor images)
+    {
+        using var scope = DisposeScope.Enter();
+        var x = (images - 0.5) * 4.0;               // (N, 3, S, S), roughly zero-centred
+        x = blocks.Forward(x);                      // (N, C, S / 2^k, S / 2^k)
+        x = pool.Forward(x).Flatten(1);             // (N, C * 9)
+        return embed.Forward(x).Relu().MoveToOuterScope();  // (N, featureDimension)
+    }
+
+    /// <summary>Concept logits of (N, 3, S, S) images: (N, concepts).</summary>
+    public override Tensor Forward(Tensor images)
+    {
+        using var scope = DisposeScope.Enter();
+        return head.Forward(Features(images)).MoveToOuterScope(); // (N, concepts)
+    }
+}

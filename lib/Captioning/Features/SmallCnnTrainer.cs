@@ -1,0 +1,191 @@
+using System.Diagnostics;
+using Captioning.Data;
+using Captioning.Torch;
+using Captioning.Torch.NN;
+using Captioning.Torch.Optim;
+
+namespace Captioning.Features;
+
+/// <summary>Settings of the small CNN and its concept training.</summary>
+/// <param name="InputSize">Side of the square input in pixels.</param>
+/// <param name="Channels">Output channels of each conv block.</param>
+/// <param name="FeatureDimension">Size of the penultimate layer (the stored feature).</param>
+/// <param name="Epochs">Passes over the training images.</param>
+/// <param name="BatchSize">Images per optimiser step.</param>
+/// <param name="LearningRate">Adam learning rate.</param>
+/// <param name="Seed">Seeds weights and shuffling; equal settings and threads give equal weights.</param>
+/// <param name="MinImages">A concept must occur in the captions of at least this many training images.</param>
+/// <param name="MaxConcepts">At most this many concepts (the most frequent).</param>
+public sealed record SmallCnnOptions(int InputSize = 64, int[]? Channels = null, int FeatureDimension = 256, int Epochs = 8,
+    int BatchSize = 32, double LearningRate = 2e-3, int Seed = 1, int MinImages = 5, int MaxConcepts = 1000)
+{
+    /// <summary>The default channel plan.</summary>
+    public static IReadOnlyList<int> DefaultChannels { get; } = [24, 48, 96, 128];
+
+    /// <summary>The channels in use.</summary>
+    public IReadOnlyList<int> ChannelPlan => Channels ?? DefaultChannels;
+
+    /// <summary>Every setting as one string, saved with the weights so a rerun can tell whether they can be reused.</summary>
+    public string Signature => FormattableString.Invariant(
+        $"size={InputSize};channels={string.Join(",", ChannelPlan)};dim={FeatureDimension};epochs={Epochs};batch={BatchSize};lr={LearningRate:R};seed={Seed};min={MinImages};max={MaxConcepts}");
+
+    /// <summary>Throws a <see cref="CaptioningException"/> for settings that cannot work.</summary>
+    public void Validate()
+    {
+        if (InputSize < 16) throw new CaptioningException($"small-cnn input size {InputSize} is too small; expected at least 16 pixels");
+        if (ChannelPlan.Count == 0 || ChannelPlan.Any(c => c <= 0) || InputSize >> ChannelPlan.Count < 1)
+            throw new CaptioningException($"small-cnn channels [{string.Join(", ", ChannelPlan)}] do not fit a {InputSize}-pixel input; expected 1 to log2(size) positive counts");
+        if (FeatureDimension <= 0 || Epochs <= 0 || BatchSize <= 0 || LearningRate <= 0 || MinImages <= 0 || MaxConcepts <= 0)
+            throw new CaptioningException("small-cnn feature dimension, epochs, batch size, learning rate, minimum images and maximum concepts must all be positive");
+    }
+}
+
+/// <summary>Progress of small-CNN training, reported after every batch and at the end of every epoch.</summary>
+/// <param name="Epoch">1-based epoch.</param>
+/// <param name="Epochs">Total epochs.</param>
+/// <param name="Batch">Batches done in this epoch.</param>
+/// <param name="Batches">Batches per epoch.</param>
+/// <param name="Loss">Mean training loss of the epoch so far.</param>
+/// <param name="Dev">Dev-split scores at threshold 0.5, only at the end of an epoch.</param>
+public sealed record SmallCnnProgress(int Epoch, int Epochs, int Batch, int Batches, double Loss, ConceptScores? Dev);
+
+/// <summary>The outcome of <see cref="SmallCnnTrainer.Train"/>.</summary>
+/// <param name="Encoder">The frozen, saved encoder (the caller disposes it).</param>
+/// <param name="Dev">Held-out (dev split) concept scores at threshold 0.5, micro-averaged.</param>
+/// <param name="Majority">The trivial predictor's dev scores (concepts in at least half the training images), for comparison.</param>
+/// <param name="TrainImages">Training images used.</param>
+/// <param name="DevImages">Dev images scored.</param>
+/// <param name="SkippedImages">Images left out because they could not be decoded.</param>
+/// <param name="Elapsed">Wall-clock time including image loading.</param>
+public sealed record SmallCnnTrainingResult(SmallCnnEncoder Encoder, ConceptScores Dev, ConceptScores Majority, int TrainImages, int DevImages,
+    IReadOnlyList<SkippedFeature> SkippedImages, TimeSpan Elapsed);
+
+/// <summary>
+/// Trains a <see cref="SmallCnn"/> to predict which concept words occur in an image's captions
+/// (multi-label, BCE with logits), on the training split, scores it on the dev split, and saves it.
+/// </summary>
+public static class SmallCnnTrainer
+{
+    /// <summary>
+    /// Trains on <paramref name="dataset"/>'s training images and saves the network to
+    /// <paramref name="weightsPath"/> (safetensors). Images are decoded once into memory at the input size.
+    /// </summary>
+    public static SmallCnnTrainingResult Train(CaptionDataset dataset, SmallCnnOptions options, string weightsPath, bool skipBadImages = false,
+        Action<SmallCnnProgress>? progress = null, CancellationToken cancellation = default)
+    {
+        options.Validate();
+        var clock = Stopwatch.StartNew();
+        var cleaner = CaptionCleaner.Tutorial;
+        var skipped = new List<SkippedFeature>();
+        var preprocessing = SmallCnnEncoder.PreprocessingFor(options.InputSize);
+        var train = ImageCache.Load(dataset.InSplit(Split.Train), preprocessing, skipBadImages, skipped);
+        using var trainPixels = train.Pixels;
+        if (train.Images.Count == 0) throw new CaptioningException($"{dataset.Source}: the training split has no images; the small CNN needs training images");
+        var dev = ImageCache.Load(dataset.InSplit(Split.Dev), preprocessing, skipBadImages, skipped);
+        using var devPixels = dev.Pixels;
+        var concepts = Concepts.Build(train.Images, cleaner, options.MinImages, options.MaxConcepts);
+        var trainLabels = concepts.Labels(train.Images, cleaner);
+        var devLabels = concepts.Labels(dev.Images, cleaner);
+
+        TorchRuntime.ManualSeed((ulong)options.Seed);
+        var network = new SmallCnn(options.ChannelPlan, options.FeatureDimension, concepts.Count);
+        try
+        {
+            using var labels = Tensor.From<float>(trainLabels, [train.Images.Count, concepts.Count]); // (N, K)
+            RunEpochs(network, trainPixels, labels, dev, devLabels, concepts.Count, options, progress, cancellation);
+            network.Eval();
+            var devScores = Score(network, devPixels, devLabels, concepts.Count);
+            var majority = ConceptScores.Count(ConceptScores.MajorityPredictions(trainLabels, train.Images.Count, concepts.Count, dev.Images.Count), devLabels);
+            var encoder = SmallCnnEncoder.SaveAndWrap(network, concepts, options.InputSize, DatasetFingerprint.Of(dataset), options.Signature, weightsPath);
+            return new SmallCnnTrainingResult(encoder, devScores, majority, train.Images.Count, dev.Images.Count, skipped, clock.Elapsed);
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The small CNN for <paramref name="dataset"/>: loaded from <paramref name="weightsPath"/> when a network
+    /// trained there on the same images with the same settings exists (a rerun), trained and saved otherwise.
+    /// Returns the encoder and, when it trained, the training result.
+    /// </summary>
+    public static (SmallCnnEncoder Encoder, SmallCnnTrainingResult? Trained) TrainOrLoad(CaptionDataset dataset, SmallCnnOptions options, string weightsPath,
+        bool skipBadImages = false, Action<SmallCnnProgress>? progress = null, Action<string>? log = null, CancellationToken cancellation = default)
+    {
+        if (File.Exists(weightsPath))
+        {
+            try
+            {
+                var saved = SmallCnnEncoder.Load(weightsPath);
+                if (saved.DatasetFingerprint == DatasetFingerprint.Of(dataset) && saved.Training == options.Signature)
+                {
+                    log?.Invoke($"reusing the small CNN trained earlier in '{weightsPath}' (same images and settings)");
+                    return (saved, null);
+                }
+                saved.Dispose();
+                log?.Invoke($"retraining: '{weightsPath}' was trained on other images or with other settings");
+            }
+            catch (CaptioningException e)
+            {
+                log?.Invoke($"retraining: '{weightsPath}' cannot be used ({e.Message})");
+            }
+        }
+        var result = Train(dataset, options, weightsPath, skipBadImages, progress, cancellation);
+        return (result.Encoder, result);
+    }
+
+    private static void RunEpochs(SmallCnn network, Tensor pixels, Tensor labels, ImageCache.Loaded dev, float[] devLabels, int concepts,
+        SmallCnnOptions options, Action<SmallCnnProgress>? progress, CancellationToken cancellation)
+    {
+        var count = (int)pixels.Size(0);
+        var batches = (count + options.BatchSize - 1) / options.BatchSize;
+        var random = new Random(options.Seed);
+        using var optimizer = new Adam(network.Parameters(), options.LearningRate);
+        for (var epoch = 1; epoch <= options.Epochs; epoch++)
+        {
+            network.Train();
+            var order = Enumerable.Range(0, count).ToArray();
+            random.Shuffle(order);
+            var lossSum = 0.0;
+            for (var b = 0; b < batches; b++)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                using var scope = DisposeScope.Enter();
+                var size = Math.Min(options.BatchSize, count - b * options.BatchSize);
+                var index = Tensor.From<long>(order.Skip(b * options.BatchSize).Take(size).Select(i => (long)i).ToArray(), [size]);
+                var x = pixels.IndexSelect(0, index).To(DType.Float32) / 255.0; // (B, 3, S, S)
+                var y = labels.IndexSelect(0, index);                            // (B, K)
+                optimizer.ZeroGrad();
+                var loss = Functional.BinaryCrossEntropyWithLogits(network.Forward(x), y);
+                loss.Backward();
+                optimizer.Step();
+                lossSum += loss.Item();
+                progress?.Invoke(new SmallCnnProgress(epoch, options.Epochs, b + 1, batches, lossSum / (b + 1), null));
+            }
+            if (progress != null)
+            {
+                network.Eval();
+                progress(new SmallCnnProgress(epoch, options.Epochs, batches, batches, lossSum / batches, Score(network, dev.Pixels, devLabels, concepts)));
+            }
+        }
+    }
+
+    /// <summary>Micro scores of the network's predictions at probability 0.5 (logit 0) on uint8 images.</summary>
+    private static ConceptScores Score(SmallCnn network, Tensor pixels, float[] labels, int concepts)
+    {
+        var count = (int)pixels.Size(0);
+        var predicted = new bool[count * concepts];
+        using var noGrad = NoGradScope.Enter();
+        for (var start = 0; start < count; start += 128)
+        {
+            using var scope = DisposeScope.Enter();
+            var size = Math.Min(128, count - start);
+            var x = pixels.Narrow(0, start, size).To(DType.Float32) / 255.0; // (B, 3, S, S)
+            var positive = network.Forward(x).Gt(0).ToArray<bool>();          // (B, K)
+            positive.CopyTo(predicted, start * concepts);
+        }
+        return ConceptScores.Count(predicted, labels);
+    }
+}

@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using Captioning.Data;
+using Captioning.Features;
+using Captioning.Tests.Data;
+using Xunit;
+
+namespace Captioning.Tests.Features;
+
+/// <summary>Interrupts a real `caption extract` process (SIGKILL, then SIGINT) and checks that reruns resume to the same bytes.</summary>
+public sealed class ExtractProcessTests : NativeLeakGuard
+{
+    private readonly TempFolder folder = new();
+
+    public override void Dispose()
+    {
+        folder.Dispose();
+        base.Dispose();
+    }
+
+    private static string Cli()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir != null && !File.Exists(Path.Combine(dir.FullName, "Captioning.slnx"))) dir = dir.Parent;
+        Assert.NotNull(dir);
+        var cli = Path.Combine(dir.FullName, "lib", "Captioning.Cli", "bin", "Release", "net10.0", "caption");
+        Assert.True(File.Exists(cli), $"build the CLI first: {cli} is missing");
+        return cli;
+    }
+
+    private static Process Start(string cli, string[] args)
+    {
+        var start = new ProcessStartInfo(cli) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        return Process.Start(start)!;
+    }
+
+    private static (int Code, string Output) Finish(Process process)
+    {
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        Assert.True(process.WaitForExit(120_000), "caption extract did not finish within 2 minutes");
+        return (process.ExitCode, stdout.Result + stderr.Result);
+    }
+
+    // Waits until the journal names at least `rows` finished images, then signals the process.
+    private static void InterruptAfter(Process process, string journal, int rows, Action<Process> signal)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            Assert.False(process.HasExited, "extraction finished before it could be interrupted");
+            if (File.Exists(journal) && File.ReadAllLines(journal).Count(l => l.StartsWith("+\t", StringComparison.Ordinal)) >= rows)
+            {
+                signal(process);
+                return;
+            }
+            Thread.Sleep(2);
+        }
+        Assert.Fail("the journal never reached the expected rows");
+    }
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void Extract_KilledAndInterruptedThenRerun_EqualsUninterruptedStore()
+    {
+        var cli = Cli();
+        var data = Path.Combine(folder.Path, "synth");
+        SyntheticDataset.Generate(data, 120, seed: 9, sizePx: 64, threads: 1);
+        var dataset = DatasetPreparer.Load(data, null, new PrepareOptions());
+        // An untrained network is enough to test the store; its size makes each single-image batch take milliseconds.
+        var weights = Path.Combine(folder.Path, "cnn.safetensors");
+        Captioning.Torch.TorchRuntime.ManualSeed(7);
+        var network = new SmallCnn([32, 64, 128, 128], 64, 2);
+        using (SmallCnnEncoder.SaveAndWrap(network, new Concepts(["red", "blue"]), 128, DatasetFingerprint.Of(dataset), "untrained", weights)) { }
+
+        string[] Args(string output) => ["extract", "--data", data, "--encoder", "small-cnn", "--weights", weights, "--batch", "1", "--threads", "1", "--out", output];
+        var interrupted = Path.Combine(folder.Path, "interrupted.feat");
+        var journal = FeatureStoreWriter.JournalPath(interrupted);
+
+        using (var killed = Start(cli, Args(interrupted)))
+        {
+            InterruptAfter(killed, journal, 5, p => p.Kill());
+            var (code, _) = Finish(killed);
+            Assert.Equal(137, code);
+        }
+        Assert.False(File.Exists(interrupted));
+        Assert.True(File.Exists(FeatureStoreWriter.PartialPath(interrupted)));
+        var rowsAfterKill = File.ReadAllLines(journal).Count(l => l.StartsWith("+\t", StringComparison.Ordinal));
+
+        using (var stopped = Start(cli, Args(interrupted)))
+        {
+            InterruptAfter(stopped, journal, rowsAfterKill + 5, p => Process.Start("kill", ["-INT", p.Id.ToString()])!.WaitForExit());
+            var (code, output) = Finish(stopped);
+            Assert.Equal(130, code);
+            Assert.Contains($"resuming: {rowsAfterKill} of 120 images", output);
+            Assert.Contains("rerun the same command to resume", output);
+        }
+        Assert.False(File.Exists(interrupted));
+
+        using (var rerun = Start(cli, Args(interrupted)))
+        {
+            var (code, output) = Finish(rerun);
+            Assert.True(code == 0, output);
+            Assert.Contains("resuming:", output);
+        }
+        var reference = Path.Combine(folder.Path, "reference.feat");
+        using (var clean = Start(cli, Args(reference)))
+        {
+            var (code, output) = Finish(clean);
+            Assert.True(code == 0, output);
+            Assert.DoesNotContain("resuming:", output);
+        }
+        Assert.False(File.Exists(FeatureStoreWriter.PartialPath(interrupted)));
+        using var a = FeatureStore.Open(interrupted);
+        using var b = FeatureStore.Open(reference);
+        Assert.Equal(120, a.Count);
+        Assert.Equal(b.Header.Ids, a.Header.Ids);
+        for (var row = 0; row < a.Count; row++) Assert.True(a.RowBytes(row).SequenceEqual(b.RowBytes(row)), $"row {row} differs");
+        Assert.Equal(File.ReadAllBytes(reference), File.ReadAllBytes(interrupted));
+    }
+}

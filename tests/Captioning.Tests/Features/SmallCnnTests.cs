@@ -1,0 +1,93 @@
+using Captioning.Data;
+using Captioning.Features;
+using Captioning.Tests.Data;
+using Captioning.Torch;
+using Xunit;
+
+namespace Captioning.Tests.Features;
+
+public sealed class SmallCnnTests : NativeLeakGuard
+{
+    private static readonly SmallCnnOptions Tiny = new(InputSize: 32, Channels: [8, 16, 32], FeatureDimension: 32, Epochs: 6, BatchSize: 16, LearningRate: 3e-3, MinImages: 3);
+    private readonly TempFolder folder = new();
+    private readonly CaptionDataset dataset;
+
+    public SmallCnnTests()
+    {
+        var data = Path.Combine(folder.Path, "synth");
+        SyntheticDataset.Generate(data, 160, seed: 5, sizePx: 48, threads: 1);
+        dataset = DatasetPreparer.Load(data, null, new PrepareOptions());
+    }
+
+    public override void Dispose()
+    {
+        folder.Dispose();
+        base.Dispose();
+    }
+
+    [Fact]
+    public void Network_HasTorchStyleKeysAndShapes()
+    {
+        using var network = new SmallCnn([8, 16], 32, 5);
+        var keys = network.StateDict().Select(p => p.Key).ToList();
+        Assert.Equal("blocks.0.0.weight", keys[0]);
+        Assert.Contains("blocks.1.1.running_var", keys);
+        Assert.Equal(["embed.weight", "embed.bias", "head.weight", "head.bias"], keys[^4..]);
+        using var scope = DisposeScope.Enter();
+        var images = Tensor.Rand([2, 3, 24, 24]);
+        Assert.Equal([2L, 32L], network.Features(images).Shape);
+        Assert.Equal([2L, 5L], network.Forward(images).Shape);
+        Assert.Equal(16L * 3 * 3 * 32, network.StateDict().Single(p => p.Key == "embed.weight").Value.NumEl);
+    }
+
+    [Fact]
+    public void Train_BeatsAlwaysFrequentBaselineAndIsDeterministic()
+    {
+        var first = SmallCnnTrainer.Train(dataset, Tiny, Path.Combine(folder.Path, "a.safetensors"));
+        var second = SmallCnnTrainer.Train(dataset, Tiny, Path.Combine(folder.Path, "b.safetensors"));
+        using var encoderA = first.Encoder;
+        using var encoderB = second.Encoder;
+        Assert.Equal((120, 20), (first.TrainImages, first.DevImages));
+        Assert.True(first.Dev.F1 > first.Majority.F1 + 0.05, $"small-cnn dev {first.Dev} vs baseline {first.Majority}");
+        Assert.Equal(first.Encoder.WeightsHash, second.Encoder.WeightsHash);
+        Assert.Equal(first.Dev, second.Dev);
+
+        using var reloaded = SmallCnnEncoder.Load(Path.Combine(folder.Path, "a.safetensors"));
+        Assert.Equal(first.Encoder.WeightsHash, reloaded.WeightsHash);
+        Assert.Equal(first.Encoder.Concepts.Words, reloaded.Concepts.Words);
+        using var scope = DisposeScope.Enter();
+        var images = new ImagePreprocessor(reloaded.Preprocessing).Load([dataset.Images[0].Path]);
+        Assert.Equal(first.Encoder.Encode(images).ToFloatArray(), reloaded.Encode(images).ToFloatArray());
+    }
+
+    [Fact]
+    public void TrainOrLoad_ReusesNetworkForSameImagesAndSettings()
+    {
+        var path = Path.Combine(folder.Path, "reuse.safetensors");
+        var quick = Tiny with { Epochs = 1 };
+        var (trainedEncoder, trained) = SmallCnnTrainer.TrainOrLoad(dataset, quick, path);
+        using (trainedEncoder) Assert.NotNull(trained);
+        var messages = new List<string>();
+        var (reused, again) = SmallCnnTrainer.TrainOrLoad(dataset, quick, path, log: messages.Add);
+        using (reused)
+        {
+            Assert.Null(again);
+            Assert.Equal(trainedEncoder.WeightsHash, reused.WeightsHash);
+        }
+        Assert.StartsWith("reusing the small CNN", Assert.Single(messages));
+        var (retrainedEncoder, retrained) = SmallCnnTrainer.TrainOrLoad(dataset, quick with { Seed = 2 }, path, log: messages.Add);
+        using (retrainedEncoder) Assert.NotNull(retrained);
+        Assert.StartsWith("retraining:", messages[1]);
+    }
+
+    [Fact]
+    public void Load_RefusesSafetensorsThatAreNotASmallCnn()
+    {
+        var path = Path.Combine(folder.Path, "other.safetensors");
+        using (var t = Tensor.Zeros([2]))
+            Captioning.Torch.Serialization.SafeTensors.Save(path, new Dictionary<string, Tensor> { ["x"] = t });
+        var error = Assert.Throws<CaptioningException>(() => SmallCnnEncoder.Load(path));
+        Assert.Contains("not a small-cnn weights file", error.Message);
+        Assert.Contains(path, error.Message);
+    }
+}
