@@ -3,13 +3,14 @@ namespace Captioning.Features;
 /// <summary>Creates encoders by the names the CLI, options and feature stores use.</summary>
 public static class EncoderRegistry
 {
-    // One line per encoder. Extension point: an encoder without pretrained weights (small-cnn)
-    // adds its line here; every name listed is accepted by Create and shown in its error.
+    // One line per encoder architecture. Extension point: another architecture (small-cnn, whose
+    // weights come from training rather than a file, is built by SmallCnnEncoder instead) adds
+    // its line here; every name listed is accepted by Create and shown in its error.
     private static readonly IReadOnlyDictionary<string, Func<IImageEncoder>> Factories = new Dictionary<string, Func<IImageEncoder>>(StringComparer.Ordinal)
     {
-        ["vgg16"] = () => new Vgg16Encoder(),
-        ["resnet50"] = () => new ResNet50Encoder(),
-        ["inception-v3"] = () => new InceptionV3Encoder(),
+        [EncoderNames.Vgg16] = () => new Vgg16Encoder(),
+        [EncoderNames.ResNet50] = () => new ResNet50Encoder(),
+        [EncoderNames.InceptionV3] = () => new InceptionV3Encoder(),
     };
 
     /// <summary>Every registered name, in registration order.</summary>

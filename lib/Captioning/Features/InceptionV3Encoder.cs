@@ -55,7 +55,7 @@ public sealed class InceptionV3Encoder : TorchvisionEncoder
     public bool TransformInput { get; }
 
     /// <inheritdoc/>
-    public override string Name => "inception-v3";
+    public override string Name => EncoderNames.InceptionV3;
 
     /// <inheritdoc/>
     public override int FeatureDimension => 2048;

@@ -44,7 +44,7 @@ public sealed class ResNet50Encoder : TorchvisionEncoder
     }
 
     /// <inheritdoc/>
-    public override string Name => "resnet50";
+    public override string Name => EncoderNames.ResNet50;
 
     /// <inheritdoc/>
     public override int FeatureDimension => 2048;

@@ -33,7 +33,7 @@ public sealed class Vgg16Encoder : TorchvisionEncoder
     }
 
     /// <inheritdoc/>
-    public override string Name => "vgg16";
+    public override string Name => EncoderNames.Vgg16;
 
     /// <inheritdoc/>
     public override int FeatureDimension => 4096;
