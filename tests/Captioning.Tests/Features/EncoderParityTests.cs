@@ -58,6 +58,15 @@ public sealed class EncoderParityTests(ParityOracles oracles, ITestOutputHelper 
     }
 
     [Fact]
+    public void ResNet50_LegacyFormatCheckpointLoadsToTheSameFeatures()
+    {
+        var oracle = oracles.Get("resnet50");
+        using var encoder = new ResNet50Encoder();
+        EncoderWeights.Load(encoder, Path.Combine(oracle.Folder, "resnet50.legacy.pth"));
+        AssertSameFeatures(encoder, oracle, "features");
+    }
+
+    [Fact]
     public void WeightsConvert_SafetensorsLoadsToTheSameFeatures()
     {
         var oracle = oracles.Get("resnet50");

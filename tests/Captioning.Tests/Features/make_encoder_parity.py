@@ -4,7 +4,7 @@ random input and the model's features for it.
 
 usage: make_encoder_parity.py MODEL OUT_DIR
   MODEL: vgg16 | resnet50 | inception_v3
-writes OUT_DIR/MODEL.pth, OUT_DIR/MODEL.input.f32 and OUT_DIR/MODEL.features*.f32 (raw
+writes OUT_DIR/MODEL.pth (resnet50 also MODEL.legacy.pth, torch's pre-1.6 format), OUT_DIR/MODEL.input.f32 and OUT_DIR/MODEL.features*.f32 (raw
 little-endian float32, row-major) and OUT_DIR/MODEL.json (shapes, seconds spent).
 """
 import json
@@ -73,6 +73,9 @@ def main():
         randomise_batch_norms(model, size, torch.Generator().manual_seed(1))
     model.eval()
     torch.save(model.state_dict(), f"{out}/{name}.pth")
+    if name == "resnet50":
+        # The pre-1.6 (non-zip) format some of torchvision's older files (vgg16-397923af.pth) use.
+        torch.save(model.state_dict(), f"{out}/{name}.legacy.pth", _use_new_zipfile_serialization=False)
     saved = time.perf_counter()
 
     # ImageNet-normalised-looking input: standard normal values.
