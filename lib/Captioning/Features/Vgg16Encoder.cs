@@ -28,7 +28,7 @@ public sealed class Vgg16Encoder : TorchvisionEncoder
         avgpool = RegisterModule("avgpool", new AdaptiveAvgPool2d((7, 7)));
         // classifier[:5] of torchvision: Linear, ReLU, Dropout, Linear, ReLU (fc7 after its ReLU).
         classifier = RegisterModule("classifier", new Sequential(
-            new Linear(512 * 7 * 7, 4096), new ReLU(), new Dropout(0.5), new Linear(4096, 4096), new ReLU()));
+            new Linear(512 * 7 * 7, 4096), new InPlaceReLU(), new Dropout(0.5), new Linear(4096, 4096), new InPlaceReLU()));
         Eval();
     }
 
@@ -56,7 +56,7 @@ public sealed class Vgg16Encoder : TorchvisionEncoder
                 continue;
             }
             layers.Append(new Conv2d(inChannels, outChannels, 3, padding: 1));
-            layers.Append(new ReLU());
+            layers.Append(new InPlaceReLU());
             inChannels = outChannels;
         }
         return layers;
@@ -69,5 +69,20 @@ public sealed class Vgg16Encoder : TorchvisionEncoder
         using var pooled = avgpool.Forward(maps); // (N, 512, 7, 7)
         using var flat = pooled.Flatten(1); // (N, 25088)
         return classifier.Forward(flat); // (N, 4096)
+    }
+}
+
+/// <summary>
+/// ReLU that overwrites its input, as torchvision's VGG uses nn.ReLU(inplace=True): inside a
+/// Sequential the input is a temporary, and not allocating a second activation map per layer
+/// saves memory traffic on the 100 MB maps of a 224x224 batch of 8. No state, so no state-dict keys.
+/// </summary>
+internal sealed class InPlaceReLU : Module<Tensor, Tensor>
+{
+    public override Tensor Forward(Tensor input)
+    {
+        using var zero = Tensor.Zeros([], input.DType, input.Device);
+        input.Maximum_(zero);
+        return input.Alias();
     }
 }
