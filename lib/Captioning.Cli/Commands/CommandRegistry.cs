@@ -18,5 +18,7 @@ internal static class CommandRegistry
         yield return DemoCommand.Create();
         yield return NotebookCommand.Create();
         yield return ReportCommand.Create();
+        yield return WeightsCommand.Create();
+        yield return BenchCommand.Create();
     }
 }

@@ -98,8 +98,7 @@ internal static class ExtractCommand
     // The one place that turns an encoder name into a feature source; pretrained encoders plug in here.
     private static IFeatureSource Resolve(string name, string? weightsPath, CaptionDataset dataset, string outPath, bool skipBad, CancellationToken cancel)
     {
-        if (name != EncoderNames.SmallCnn)
-            throw new CaptioningException($"--encoder {name} is not available in this build yet (its architecture lands with the encoders work); use --encoder small-cnn");
+        if (name != EncoderNames.SmallCnn) return PretrainedFeatureSource.Load(name, weightsPath!);
         if (weightsPath != null) return SmallCnnEncoder.Load(weightsPath);
         return TrainSmallCnn(dataset, outPath + ".small-cnn.safetensors", skipBad, cancel);
     }
