@@ -34,19 +34,29 @@ public sealed class Concepts
 
     /// <summary>
     /// Content words that occur in the captions of at least <paramref name="minImages"/> training images,
-    /// at most <paramref name="maxConcepts"/> of them, by descending image count.
+    /// at most <paramref name="maxConcepts"/> of them, by descending image count. With
+    /// <paramref name="minAgreement"/> above 0, a word must also be used, on average, by at least that
+    /// fraction of the captions of the images it describes: this keeps what annotators agree on
+    /// ("red", "circle") and drops a grammar's free choices ("sits", "picture of").
     /// </summary>
-    public static Concepts Build(IEnumerable<CaptionedImage> trainingImages, CaptionCleaner cleaner, int minImages, int maxConcepts)
+    public static Concepts Build(IEnumerable<CaptionedImage> trainingImages, CaptionCleaner cleaner, int minImages, int maxConcepts, double minAgreement = 0)
     {
-        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        var images = new Dictionary<string, int>(StringComparer.Ordinal);
+        var agreement = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var image in trainingImages)
-        foreach (var word in WordsOf(image, cleaner))
-            counts[word] = counts.GetValueOrDefault(word) + 1;
-        var words = counts.Where(p => p.Value >= minImages && !StopWords.Contains(p.Key))
+        {
+            var perCaption = image.Captions.Select(c => cleaner.Tokens(c).ToHashSet(StringComparer.Ordinal)).ToList();
+            foreach (var word in perCaption.SelectMany(w => w).Distinct(StringComparer.Ordinal))
+            {
+                images[word] = images.GetValueOrDefault(word) + 1;
+                agreement[word] = agreement.GetValueOrDefault(word) + (double)perCaption.Count(c => c.Contains(word)) / perCaption.Count;
+            }
+        }
+        var words = images.Where(p => p.Value >= minImages && !StopWords.Contains(p.Key) && agreement[p.Key] / p.Value >= minAgreement)
             .OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal)
             .Take(maxConcepts).Select(p => p.Key).ToList();
         if (words.Count == 0)
-            throw new CaptioningException($"no content word occurs in the captions of {minImages} or more training images; the small CNN has nothing to learn (lower the minimum or add training images)");
+            throw new CaptioningException($"no content word occurs in the captions of {minImages} or more training images (with caption agreement {minAgreement}); the small CNN has nothing to learn (lower the minimum or add training images)");
         return new Concepts(words);
     }
 

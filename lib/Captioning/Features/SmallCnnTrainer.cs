@@ -16,18 +16,19 @@ namespace Captioning.Features;
 /// <param name="Seed">Seeds weights and shuffling; equal settings and threads give equal weights.</param>
 /// <param name="MinImages">A concept must occur in the captions of at least this many training images.</param>
 /// <param name="MaxConcepts">At most this many concepts (the most frequent).</param>
-public sealed record SmallCnnOptions(int InputSize = 64, int[]? Channels = null, int FeatureDimension = 256, int Epochs = 8,
-    int BatchSize = 32, double LearningRate = 2e-3, int Seed = 1, int MinImages = 5, int MaxConcepts = 1000)
+/// <param name="MinAgreement">A concept must be used by at least this fraction of the captions of the images it describes, on average (0 keeps every word).</param>
+public sealed record SmallCnnOptions(int InputSize = 48, int[]? Channels = null, int FeatureDimension = 256, int Epochs = 8,
+    int BatchSize = 32, double LearningRate = 3e-3, int Seed = 1, int MinImages = 5, int MaxConcepts = 1000, double MinAgreement = 0.5)
 {
     /// <summary>The default channel plan.</summary>
-    public static IReadOnlyList<int> DefaultChannels { get; } = [24, 48, 96, 128];
+    public static IReadOnlyList<int> DefaultChannels { get; } = [16, 32, 64, 128];
 
     /// <summary>The channels in use.</summary>
     public IReadOnlyList<int> ChannelPlan => Channels ?? DefaultChannels;
 
     /// <summary>Every setting as one string, saved with the weights so a rerun can tell whether they can be reused.</summary>
     public string Signature => FormattableString.Invariant(
-        $"size={InputSize};channels={string.Join(",", ChannelPlan)};dim={FeatureDimension};epochs={Epochs};batch={BatchSize};lr={LearningRate:R};seed={Seed};min={MinImages};max={MaxConcepts}");
+        $"size={InputSize};channels={string.Join(",", ChannelPlan)};dim={FeatureDimension};epochs={Epochs};batch={BatchSize};lr={LearningRate:R};seed={Seed};min={MinImages};max={MaxConcepts};agree={MinAgreement:R}");
 
     /// <summary>Throws a <see cref="CaptioningException"/> for settings that cannot work.</summary>
     public void Validate()
@@ -35,6 +36,7 @@ public sealed record SmallCnnOptions(int InputSize = 64, int[]? Channels = null,
         if (InputSize < 16) throw new CaptioningException($"small-cnn input size {InputSize} is too small; expected at least 16 pixels");
         if (ChannelPlan.Count == 0 || ChannelPlan.Any(c => c <= 0) || InputSize >> ChannelPlan.Count < 1)
             throw new CaptioningException($"small-cnn channels [{string.Join(", ", ChannelPlan)}] do not fit a {InputSize}-pixel input; expected 1 to log2(size) positive counts");
+        if (MinAgreement is < 0 or > 1) throw new CaptioningException($"small-cnn caption agreement {MinAgreement} must be between 0 and 1");
         if (FeatureDimension <= 0 || Epochs <= 0 || BatchSize <= 0 || LearningRate <= 0 || MinImages <= 0 || MaxConcepts <= 0)
             throw new CaptioningException("small-cnn feature dimension, epochs, batch size, learning rate, minimum images and maximum concepts must all be positive");
     }
@@ -83,7 +85,7 @@ public static class SmallCnnTrainer
         if (train.Images.Count == 0) throw new CaptioningException($"{dataset.Source}: the training split has no images; the small CNN needs training images");
         var dev = ImageCache.Load(dataset.InSplit(Split.Dev), preprocessing, skipBadImages, skipped);
         using var devPixels = dev.Pixels;
-        var concepts = Concepts.Build(train.Images, cleaner, options.MinImages, options.MaxConcepts);
+        var concepts = Concepts.Build(train.Images, cleaner, options.MinImages, options.MaxConcepts, options.MinAgreement);
         var trainLabels = concepts.Labels(train.Images, cleaner);
         var devLabels = concepts.Labels(dev.Images, cleaner);
 
