@@ -2,16 +2,20 @@ using System.CommandLine;
 
 namespace Captioning.Cli.Commands;
 
-/// <summary>Every verb of the CLI, in the order `caption --help` lists them. One file per verb.</summary>
+/// <summary>Every verb of the CLI, in the order `caption --help` lists them (pipeline order). One file per verb.</summary>
 internal static class CommandRegistry
 {
     internal static IEnumerable<Command> All()
     {
-        yield return InfoCommand.Create();
-        yield return DemoCommand.Create();
-        yield return ScoreCommand.Create();
         yield return DataSynthCommand.Create();
         yield return PrepareCommand.Create();
         yield return ExtractCommand.Create();
+        yield return TrainCommand.Create();
+        yield return EvaluateCommand.Create();
+        yield return ScoreCommand.Create();
+        yield return InfoCommand.Create();
+        yield return DemoCommand.Create();
+        yield return NotebookCommand.Create();
+        yield return ReportCommand.Create();
     }
 }

@@ -62,6 +62,8 @@ public sealed class ImagePreprocessor
     /// <summary>A (1, 3, C, C) float32 tensor of an RGB (H, W, 3) uint8 tensor.</summary>
     public Tensor Process(Tensor pixels)
     {
+        if (pixels.Dim != 3 || pixels.Size(2) != 3 || pixels.DType != DType.UInt8)
+            throw new ArgumentException($"expected RGB pixels as a (H, W, 3) uint8 tensor, got {pixels}");
         Tensor result;
         using (var scope = DisposeScope.Enter())
         {

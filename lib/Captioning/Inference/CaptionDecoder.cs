@@ -84,6 +84,15 @@ public static class CaptionDecoder
         return logp;
     }
 
+    /// <summary>The beam-search path even for k = 1 (tests compare it with greedy decoding).</summary>
+    internal static IReadOnlyList<DecodedCaption> DecodeBeam(CaptionModel model, Tensor features, DecodeOptions options, SpecialTokenIds ids)
+    {
+        model.Eval();
+        using var noGrad = NoGradScope.Enter();
+        using var scope = DisposeScope.Enter();
+        return Beam(model, features, options, ids);
+    }
+
     private static List<DecodedCaption> Beam(CaptionModel model, Tensor features, DecodeOptions options, SpecialTokenIds ids)
     {
         var batch = (int)features.Size(0);

@@ -55,7 +55,7 @@ internal static class SceneSampler
         var row = random.Next(3);
         var column = random.Next(3);
         // Large shapes need the cell centres pulled inwards to stay inside the frame.
-        var spread = large ? 0.27 : 0.31;
+        var spread = large ? 0.25 : 0.31;
         var x = 0.5 + (column - 1) * spread + Jitter(random, 0.03);
         var y = 0.5 + (row - 1) * spread + Jitter(random, 0.03);
         return new ShapeScene(SceneLayout.Single, background, style, angle, [Make(random, Pick(random, Shapes), Pick(random, ObjectColours), large, x, y)], row, column);

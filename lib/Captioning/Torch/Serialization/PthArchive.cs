@@ -7,12 +7,8 @@ namespace Captioning.Torch.Serialization;
 /// The zip container of a <c>torch.save</c> file: one top folder of any name holding
 /// <c>data.pkl</c>, <c>data/&lt;key&gt;</c> storages, <c>version</c> and maybe <c>byteorder</c>.
 /// </summary>
-internal sealed class PthArchive : IDisposable
+internal sealed class PthArchive : ICheckpointSource
 {
-    // The pickled magic number 0x1950a86a20f9469cfc6c that opens a legacy (torch < 1.6) checkpoint.
-    private static readonly byte[] LegacyMagic = [0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19];
-    private const string ConvertAdvice = "load it with torch and re-save it with torch 1.6 or newer (torch.save(torch.load(path), new_path)), or convert it to safetensors";
-
     // Storages live outside the pickle, so its size is bounded by the number of tensors, not their size.
     private const long MaxPickleBytes = 256L << 20;
 
@@ -27,7 +23,7 @@ internal sealed class PthArchive : IDisposable
         this.prefix = prefix;
     }
 
-    /// <summary>Opens a checkpoint, telling apart legacy pickle/tar checkpoints and files that are no checkpoint at all.</summary>
+    /// <summary>Opens a zip checkpoint; <see cref="CheckpointSource.Open"/> has already told the formats apart.</summary>
     public static PthArchive Open(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -64,14 +60,10 @@ internal sealed class PthArchive : IDisposable
 
     private static void CheckSignature(FileStream stream, string path)
     {
-        var head = new byte[512];
+        var head = new byte[4];
         var read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
         stream.Position = 0;
         if (read >= 4 && head[0] == (byte)'P' && head[1] == (byte)'K' && head[2] == 3 && head[3] == 4) return;
-        if (read >= LegacyMagic.Length && head.AsSpan(0, LegacyMagic.Length).SequenceEqual(LegacyMagic))
-            throw new CaptioningException($"'{path}' is a legacy PyTorch checkpoint (pickle format of torch before 1.6), which this reader does not support; {ConvertAdvice}");
-        if (read >= 262 && head.AsSpan(257, 5).SequenceEqual("ustar"u8))
-            throw new CaptioningException($"'{path}' is a legacy tar-format PyTorch checkpoint (torch 0.1-0.3), which this reader does not support; {ConvertAdvice}");
         throw new CaptioningException($"'{path}' is not a PyTorch zip checkpoint (it does not start with a zip signature); expected a file written by torch.save with torch 1.6 or newer");
     }
 

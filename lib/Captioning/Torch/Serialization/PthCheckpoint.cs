@@ -3,8 +3,9 @@ using Captioning.Torch.Serialization.Pickle;
 namespace Captioning.Torch.Serialization;
 
 /// <summary>
-/// Reads state dicts from PyTorch checkpoints (<c>torch.save</c> zip files, torch 1.6 and later,
-/// such as torchvision's .pth weights) without Python and without executing anything the file names.
+/// Reads state dicts from PyTorch checkpoints (<c>torch.save</c> files: the zip format of torch 1.6
+/// and later, and the legacy pickle format of torch 0.4-1.5 that torchvision's older .pth weights use)
+/// without Python and without executing anything the file names.
 /// </summary>
 public static class PthCheckpoint
 {
@@ -23,7 +24,7 @@ public static class PthCheckpoint
     /// </summary>
     public static TensorDictionary LoadStateDict(string path, string? key = null, Device? device = null)
     {
-        using var archive = PthArchive.Open(path);
+        using var archive = CheckpointSource.Open(path);
         var root = archive.ReadPickle();
         var (stateDict, where) = Select(root, key, path);
         var entries = TensorEntries(stateDict, where, path);
@@ -76,7 +77,7 @@ public static class PthCheckpoint
     }
 
     /// <summary>Reads each storage once (in order of first use) and cuts every tensor that views it, so a shared storage is never read twice.</summary>
-    private static TensorDictionary Materialize(PthArchive archive, List<(string Name, PickledTensor Tensor)> entries, Device? device, string path)
+    private static TensorDictionary Materialize(ICheckpointSource archive, List<(string Name, PickledTensor Tensor)> entries, Device? device, string path)
     {
         var built = new Tensor?[entries.Count];
         try

@@ -57,7 +57,7 @@ public sealed class PthArchiveTests : NativeLeakGuard
     {
         var path = Path_("notes.pth");
         File.WriteAllText(path, "just some text, no zip here");
-        Assert.Contains("is not a PyTorch zip checkpoint", Assert.Throws<CaptioningException>(() => PthCheckpoint.Load(path)).Message);
+        Assert.Contains("is not a PyTorch checkpoint", Assert.Throws<CaptioningException>(() => PthCheckpoint.Load(path)).Message);
         Assert.Contains("does not exist", Assert.Throws<CaptioningException>(() => PthCheckpoint.Load(Path_("missing.pth"))).Message);
     }
 

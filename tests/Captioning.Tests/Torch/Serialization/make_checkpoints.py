@@ -7,9 +7,13 @@ writer. expected.json maps file -> key -> {dtype, shape, hex}, where hex is the 
 row-major little-endian bytes.
 """
 import collections
+import io
 import json
 import os
+import pickle
+import struct
 import sys
+import tarfile
 
 import torch
 
@@ -90,7 +94,76 @@ class Evil:
 
 save("evil.pth", {"weight": torch.ones(2), "payload": Evil()})
 save("whole-model.pth", torch.nn.Sequential(torch.nn.Linear(2, 2)))  # pickles the module classes themselves
-save("legacy.pth", collections.OrderedDict([("w", torch.ones(2))]), _use_new_zipfile_serialization=False)
+
+# Legacy (non-zip) format, as torch < 1.6 wrote it and torch 1.13 still can.
+save("legacy.pth", sd, _use_new_zipfile_serialization=False)
+expected["legacy.pth"] = expected["model.pth"]
+# Pickles longer than the reader's first 1 MiB chunk make it read further.
+save("legacy-long-key.pth", {"w" * 1_500_000: torch.arange(3.0)}, _use_new_zipfile_serialization=False)
+save("legacy-evil.pth", {"weight": torch.ones(2), "payload": Evil()}, _use_new_zipfile_serialization=False)
+
+
+class FakeStorage:
+    """Stands for a storage in the hand-written legacy file; persistent_id turns it into its id tuple."""
+
+    def __init__(self, pid):
+        self.pid = pid
+
+
+class FakeTensor:
+    def __init__(self, rebuild, args):
+        self.rebuild, self.args = rebuild, args
+
+    def __reduce__(self):
+        return (self.rebuild, self.args)
+
+
+class Py2OrderedDict:
+    """Pickles as Python 2's OrderedDict did: OrderedDict called with a list of [key, value] lists."""
+
+    def __init__(self, items):
+        self.items = items
+
+    def __reduce__(self):
+        return (collections.OrderedDict, ([[k, v] for k, v in self.items],))
+
+
+def write_legacy_by_hand(path, view_offset=4):
+    """A legacy file torch 1.13 cannot write itself: a storage view (torch < 0.4) and _rebuild_tensor."""
+    root = FakeStorage(("storage", torch.FloatStorage, "100", "cpu", 12, None))
+    view = FakeStorage(("storage", torch.FloatStorage, "100", "cpu", 12, ("101", view_offset, 6)))
+    longs = FakeStorage(("storage", torch.LongStorage, "7", "cpu", 3, None))
+    hooks = collections.OrderedDict()
+    obj = Py2OrderedDict([
+        ("from_view", FakeTensor(torch._utils._rebuild_tensor_v2, (view, 1, (2, 2), (1, 2), False, hooks))),
+        ("from_root", FakeTensor(torch._utils._rebuild_tensor_v2, (root, 0, (3,), (4,), False, hooks))),
+        ("old_rebuild", FakeTensor(torch._utils._rebuild_tensor, (longs, 1, (2,), (1,)))),
+    ])
+    with open(path, "wb") as f:
+        for header in (0x1950a86a20f9469cfc6c, 1001, dict(protocol_version=1001, little_endian=True, type_sizes=dict(short=2, int=4, long=8))):
+            pickle.dump(header, f, protocol=2)
+        pickler = pickle.Pickler(f, protocol=2)
+        pickler.persistent_id = lambda o: o.pid if isinstance(o, FakeStorage) else None
+        pickler.dump(obj)
+        pickle.dump(["7", "100"], f, protocol=2)  # not sorted: the reader must follow the listed order
+        for data in (torch.tensor([-5, 6, 2 ** 40]), torch.arange(12, dtype=torch.float32) * 0.25):
+            f.write(struct.pack("<q", data.numel()))
+            f.write(data.numpy().tobytes())
+
+
+write_legacy_by_hand(os.path.join(out, "legacy-handmade.pth"))
+write_legacy_by_hand(os.path.join(out, "legacy-bad-view.pth"), view_offset=7)  # elements 7..12 of 12
+handmade = torch.load(os.path.join(out, "legacy-handmade.pth"))
+assert handmade["from_view"].tolist() == [[1.25, 1.75], [1.5, 2.0]], handmade["from_view"]
+expected["legacy-handmade.pth"] = {k: describe(v) for k, v in handmade.items()}
+
+# The tar format of torch 0.1-0.3: a tar with 'storages', 'tensors' and 'pickle' members.
+with tarfile.open(os.path.join(out, "legacy-tar.pth"), "w", format=tarfile.PAX_FORMAT) as tar:
+    for name in ("storages", "tensors", "pickle"):
+        payload = pickle.dumps(0, protocol=2)
+        info = tarfile.TarInfo(name)
+        info.size = len(payload)
+        tar.addfile(info, io.BytesIO(payload))
 
 with open(os.path.join(out, "expected.json"), "w") as f:
     json.dump(expected, f)

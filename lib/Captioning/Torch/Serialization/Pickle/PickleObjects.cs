@@ -44,7 +44,7 @@ internal sealed class PickleDict
     }
 }
 
-/// <summary>A storage named by a persistent id: the zip entry <c>data/&lt;Key&gt;</c> holding <paramref name="NumEl"/> elements of <paramref name="DType"/>.</summary>
+/// <summary>A storage named by a persistent id: <paramref name="NumEl"/> elements of <paramref name="DType"/>, in the zip entry <c>data/&lt;Key&gt;</c> or, in a legacy file, a root storage record or a view into one.</summary>
 internal sealed record StorageRef(string Key, DType DType, long NumEl, string Location);
 
 /// <summary>A tensor described by <c>_rebuild_tensor_v2</c>: a strided view into a storage, not yet read from the zip.</summary>

@@ -15,16 +15,42 @@ internal sealed class PickleReader
     private readonly List<object?> stack = new();
     private readonly Stack<int> marks = new();
     private readonly Dictionary<long, object?> memo = new();
+    private readonly Func<object?, object?> persistentLoad;
     private int position;
 
-    private PickleReader(byte[] data, string source)
+    private PickleReader(byte[] data, int start, string source, Func<object?, object?> persistentLoad)
     {
         this.data = data;
         this.source = source;
+        this.persistentLoad = persistentLoad;
+        position = start;
     }
 
-    /// <summary>Unpickles <paramref name="data"/>; <paramref name="source"/> names the file (and entry) in error messages.</summary>
-    public static object? Load(byte[] data, string source) => new PickleReader(data, source).Run();
+    /// <summary>Unpickles <paramref name="data"/> of a zip checkpoint; <paramref name="source"/> names the file (and entry) in error messages.</summary>
+    public static object? Load(byte[] data, string source)
+    {
+        try
+        {
+            return new PickleReader(data, 0, source, pid => TorchPickleGlobals.PersistentLoad(pid, source)).Run();
+        }
+        catch (PickleTruncatedException e)
+        {
+            // The data is whole here, so running out of it is plain corruption.
+            throw new CaptioningException(e.Message, e);
+        }
+    }
+
+    /// <summary>
+    /// Unpickles the one pickle that starts at <paramref name="start"/> of a sequence of pickles
+    /// (a legacy checkpoint), resolving persistent ids with <paramref name="persistentLoad"/>.
+    /// Returns the value and the position just past its STOP opcode.
+    /// </summary>
+    public static (object? Value, int End) LoadAt(byte[] data, int start, string source, Func<object?, object?> persistentLoad)
+    {
+        var reader = new PickleReader(data, start, source, persistentLoad);
+        var value = reader.Run();
+        return (value, reader.position);
+    }
 
     private object? Run()
     {
@@ -113,7 +139,7 @@ internal sealed class PickleReader
                     (Peek() as List<object?> ?? throw Bad($"APPENDS at byte {at} applied to {PickleValues.Describe(Peek())}")).AddRange(values);
                     break;
                 }
-                case (byte)'Q': Push(TorchPickleGlobals.PersistentLoad(Pop(), source)); break; // BINPERSID
+                case (byte)'Q': Push(persistentLoad(Pop())); break; // BINPERSID
                 case (byte)'R': // REDUCE
                 case 0x81: // NEWOBJ
                 {
@@ -203,7 +229,7 @@ internal sealed class PickleReader
     private ReadOnlySpan<byte> ReadBytes(int count)
     {
         if (count < 0 || count > data.Length - position)
-            throw Bad($"pickle ends at byte {data.Length} but byte {position} needs {count} more; the file is truncated or corrupt");
+            throw Truncated($"pickle ends at byte {data.Length} but byte {position} needs {count} more; the file is truncated or corrupt");
         var span = data.AsSpan(position, count);
         position += count;
         return span;
@@ -219,7 +245,7 @@ internal sealed class PickleReader
             _ => (long)Math.Min(BinaryPrimitives.ReadUInt64LittleEndian(bytes), long.MaxValue),
         };
         if (length > data.Length - position)
-            throw Bad($"a {length}-byte value at byte {position} runs past the end of the {data.Length}-byte pickle; the file is truncated or corrupt");
+            throw Truncated($"a {length}-byte value at byte {position} runs past the end of the {data.Length}-byte pickle; the file is truncated or corrupt");
         return (int)length;
     }
 
@@ -238,11 +264,16 @@ internal sealed class PickleReader
     private string ReadLine()
     {
         var end = Array.IndexOf(data, (byte)'\n', position);
-        if (end < 0) throw Bad($"GLOBAL name starting at byte {position} has no terminating newline; the file is truncated");
+        if (end < 0) throw Truncated($"GLOBAL name starting at byte {position} has no terminating newline; the file is truncated");
         var line = Encoding.UTF8.GetString(data, position, end - position);
         position = end + 1;
         return line;
     }
 
     private CaptioningException Bad(string message) => new($"'{source}': {message}");
+
+    private PickleTruncatedException Truncated(string message) => new($"'{source}': {message}");
 }
+
+/// <summary>A pickle ran past the end of the bytes it was given: the file is truncated, or (for a legacy checkpoint read in chunks) more bytes are needed.</summary>
+internal sealed class PickleTruncatedException(string message) : CaptioningException(message);

@@ -50,8 +50,13 @@ internal static class TorchPickleGlobals
         switch (callable.Module, callable.Name)
         {
             case ("collections", "OrderedDict"):
-                if (args.Length != 0) throw Bad(source, $"OrderedDict called with {args.Length} arguments; state dicts are built empty and then filled");
-                return new PickleDict();
+                return args.Length switch
+                {
+                    0 => new PickleDict(),
+                    // Python 2's OrderedDict.__reduce__ passes its items as one list of [key, value] pairs.
+                    1 => OrderedDictFromPairs(args[0], source),
+                    _ => throw Bad(source, $"OrderedDict called with {args.Length} arguments; expected none, or one list of [key, value] pairs"),
+                };
             case ("torch._utils", "_rebuild_tensor_v2"):
                 // (storage, storage_offset, size, stride, requires_grad, backward_hooks[, metadata])
                 if (args.Length is < 6 or > 7) throw Bad(source, $"_rebuild_tensor_v2 called with {args.Length} arguments, expected 6 or 7");
@@ -82,6 +87,25 @@ internal static class TorchPickleGlobals
         if (t[3] is not string location) throw Bad(source, $"storage '{key}' has location {PickleValues.Describe(t[3])}, expected a string");
         if (t[4] is not long numel || numel < 0) throw Bad(source, $"storage '{key}' has element count {PickleValues.Describe(t[4])}");
         return new StorageRef(key, dtype, numel, location);
+    }
+
+    private static PickleDict OrderedDictFromPairs(object? items, string source)
+    {
+        if (items is not List<object?> pairs) throw Bad(source, $"OrderedDict called with {PickleValues.Describe(items)}; expected a list of [key, value] pairs");
+        var dict = new PickleDict();
+        foreach (var pair in pairs)
+        {
+            var kv = pair switch
+            {
+                List<object?> { Count: 2 } l => l.ToArray(),
+                object?[] { Length: 2 } t => t,
+                _ => throw Bad(source, $"OrderedDict item {PickleValues.Describe(pair)} is not a [key, value] pair"),
+            };
+            if (kv[0] is not (string or long or bool or double))
+                throw Bad(source, $"OrderedDict key {PickleValues.Describe(kv[0])} is not a string or number");
+            dict.Set(kv[0]!, kv[1]);
+        }
+        return dict;
     }
 
     private static PickledTensor RebuildTensor(object?[] args, string source)

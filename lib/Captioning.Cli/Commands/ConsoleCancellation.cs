@@ -1,0 +1,34 @@
+namespace Captioning.Cli.Commands;
+
+/// <summary>
+/// Turns the first Ctrl-C into a cancellation request (the job stops at a safe point and keeps its
+/// finished work); a second Ctrl-C ends the process at once.
+/// </summary>
+internal sealed class ConsoleCancellation : IDisposable
+{
+    private readonly CancellationTokenSource source = new();
+    private readonly string what;
+
+    internal ConsoleCancellation(string what)
+    {
+        this.what = what;
+        Console.CancelKeyPress += OnCancel;
+    }
+
+    internal CancellationToken Token => source.Token;
+
+    private void OnCancel(object? sender, ConsoleCancelEventArgs e)
+    {
+        if (source.IsCancellationRequested) return;
+        e.Cancel = true;
+        Console.Error.WriteLine();
+        Console.Error.WriteLine($"stopping {what} (Ctrl-C again to abort at once)...");
+        source.Cancel();
+    }
+
+    public void Dispose()
+    {
+        Console.CancelKeyPress -= OnCancel;
+        source.Dispose();
+    }
+}

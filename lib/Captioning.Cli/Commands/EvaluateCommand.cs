@@ -1,0 +1,59 @@
+using System.CommandLine;
+using Captioning.Data;
+using Captioning.Evaluation;
+using Captioning.Inference;
+using Captioning.Torch;
+using Captioning.Training;
+
+namespace Captioning.Cli.Commands;
+
+/// <summary>`caption evaluate`: decode a split with a run's best model and score it and the baselines.</summary>
+internal static class EvaluateCommand
+{
+    internal static Command Create()
+    {
+        var run = new Option<string>("--run") { Description = "Run folder from `caption train`.", Required = true };
+        var split = new Option<string>("--split") { Description = "Split to decode: test or dev.", DefaultValueFactory = _ => "test" };
+        var beam = new Option<int>("--beam") { Description = "Beam size (1: greedy).", DefaultValueFactory = _ => 3 };
+        var maxLength = new Option<int>("--max-length") { Description = "Most words per caption.", DefaultValueFactory = _ => 20 };
+        var alpha = new Option<double>("--length-penalty") { Description = "Length normalisation alpha (Wu et al. 2016); 0 is off." };
+        var bootstrapN = new Option<int>("--bootstrap") { Description = "Bootstrap resamples for the 95% intervals (0: none).", DefaultValueFactory = _ => 1000 };
+        var seed = new Option<int>("--seed") { Description = "Bootstrap seed.", DefaultValueFactory = _ => 1234 };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object (0-1 scale) instead of the table." };
+        var threads = new Option<int>("--threads") { Description = "libtorch threads (0: one per core)." };
+        var command = new Command("evaluate", "Caption a split with a trained run, write predictions, and score them and two baselines (BLEU, CIDEr-D, ROUGE-L with intervals).")
+        {
+            run, split, beam, maxLength, alpha, bootstrapN, seed, json, threads,
+        };
+        command.SetAction(parse => CommandRunner.Run(() =>
+        {
+            var which = parse.GetValue(split)!.ToLowerInvariant() switch
+            {
+                "test" => Split.Test,
+                "dev" or "val" => Split.Dev,
+                "train" => Split.Train,
+                var other => throw new CaptioningException($"unknown --split '{other}'; expected test, dev or train"),
+            };
+            TorchRuntime.ConfigureThreads(parse.GetValue(threads));
+            var folder = new RunFolder(parse.GetValue(run)!);
+            if (!Directory.Exists(folder.Path)) throw new CaptioningException($"run folder '{folder.Path}' does not exist");
+            var decode = new DecodeOptions(BeamSize: parse.GetValue(beam), MaxLength: parse.GetValue(maxLength), LengthPenalty: parse.GetValue(alpha));
+            var result = RunEvaluator.Evaluate(folder, which, decode, new BootstrapOptions(parse.GetValue(bootstrapN), parse.GetValue(seed)));
+            if (parse.GetValue(json))
+            {
+                Console.WriteLine(RunEvaluator.Json(result));
+                return;
+            }
+            Console.WriteLine($"{folder.Path} on {which} ({result.Model.Images} images, beam {decode.BeamSize}); predictions: {result.PredictionsPath}");
+            Console.WriteLine();
+            Console.Write(ScoreFormat.Table(result.Model));
+            foreach (var (name, report) in result.Baselines)
+            {
+                Console.WriteLine();
+                Console.WriteLine($"baseline: {name}");
+                Console.Write(ScoreFormat.Table(report));
+            }
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,98 @@
+using System.CommandLine;
+using Captioning.Notebooks;
+
+namespace Captioning.Cli.Commands;
+
+/// <summary>`caption notebook run FILE.dib` and `caption notebook run-all`: execute .dib notebooks headless and write .ipynb + HTML reports.</summary>
+internal static class NotebookCommand
+{
+    internal static Command Create()
+    {
+        var command = new Command("notebook", "Run .dib notebooks headless and write executed .ipynb files and HTML reports.");
+        command.Subcommands.Add(CreateRun());
+        command.Subcommands.Add(CreateRunAll());
+        return command;
+    }
+
+    private static Option<string[]> SetOption() => new("--set")
+    {
+        Description = "Replace a value of the notebook's parameters cell, e.g. --set epochs=1 (repeatable).",
+        AllowMultipleArgumentsPerToken = false,
+        DefaultValueFactory = _ => [],
+    };
+
+    private static Option<string> OutOption() => new("--out")
+    {
+        Description = "Folder for the executed notebooks and reports.",
+        DefaultValueFactory = _ => "reports",
+    };
+
+    private static Command CreateRun()
+    {
+        var file = new Argument<string>("file") { Description = "The .dib notebook to run." };
+        var set = SetOption();
+        var output = OutOption();
+        var command = new Command("run", "Run one notebook; cells run in the notebook's folder. Exit code 1 when a cell fails (the partial report is still written).")
+        {
+            file, set, output,
+        };
+        command.SetAction(result => CommandRunner.Run(() =>
+        {
+            var parameters = NotebookParameters.ParseAssignments(result.GetValue(set) ?? []);
+            var notebook = DibParser.Load(result.GetValue(file)!);
+            var run = RunOne(notebook, parameters, ignoreUnknown: false, result.GetValue(output)!);
+            if (!run.Succeeded) throw new CaptioningException(run.FailureSummary());
+        }));
+        return command;
+    }
+
+    private static Command CreateRunAll()
+    {
+        var dir = new Option<string>("--dir") { Description = "Folder holding the NN-*.dib notebooks.", DefaultValueFactory = _ => "notebooks" };
+        var set = SetOption();
+        var output = OutOption();
+        var command = new Command("run-all", "Run every NN-*.dib notebook of a folder in order and write an index.html linking the reports.")
+        {
+            dir, set, output,
+        };
+        command.SetAction(result => CommandRunner.Run(() =>
+        {
+            var folder = result.GetValue(dir)!;
+            if (!Directory.Exists(folder)) throw new CaptioningException($"--dir '{folder}' does not exist");
+            var files = Directory.GetFiles(folder, "*.dib")
+                .Where(f => char.IsAsciiDigit(Path.GetFileName(f)[0]) && char.IsAsciiDigit(Path.GetFileName(f)[1]) && Path.GetFileName(f)[2] == '-')
+                .Order(StringComparer.Ordinal).ToList();
+            if (files.Count == 0) throw new CaptioningException($"--dir '{folder}' holds no NN-*.dib notebooks (e.g. 01-data-preparation.dib)");
+            var parameters = NotebookParameters.ParseAssignments(result.GetValue(set) ?? []);
+            var notebooks = files.Select(DibParser.Load).ToList();
+            // One --set applies to every notebook that declares the name; a name none declares is a typo.
+            var declared = notebooks.SelectMany(n => NotebookParameters.Read(n).Select(p => p.Name)).ToHashSet();
+            var unknown = parameters.Keys.Where(k => !declared.Contains(k)).ToList();
+            if (unknown.Count > 0)
+                throw new CaptioningException($"--set {string.Join(", ", unknown)}: no notebook in '{folder}' declares it; declared parameters: {string.Join(", ", declared.Order())}");
+            var runs = new List<NotebookRun>();
+            foreach (var notebook in notebooks)
+            {
+                var run = RunOne(notebook, parameters, ignoreUnknown: true, result.GetValue(output)!);
+                runs.Add(run);
+                if (!run.Succeeded)
+                {
+                    Console.WriteLine($"index: {NotebookReport.WriteIndex(runs, result.GetValue(output)!)}");
+                    throw new CaptioningException(run.FailureSummary() + $"\nlater notebooks were not run ({notebooks.Count - runs.Count} left)");
+                }
+            }
+            Console.WriteLine($"index: {NotebookReport.WriteIndex(runs, result.GetValue(output)!)}");
+        }));
+        return command;
+    }
+
+    private static NotebookRun RunOne(DibNotebook notebook, IReadOnlyDictionary<string, string> parameters, bool ignoreUnknown, string output)
+    {
+        Console.WriteLine($"{notebook.Name}: {notebook.Cells.Count(c => c.Kind == CellKind.CSharp)} C# cells (working directory {notebook.Folder})");
+        var runner = new NotebookRunner { Log = Console.Out };
+        var run = runner.RunAsync(notebook, parameters, ignoreUnknown).GetAwaiter().GetResult();
+        var (ipynb, html) = NotebookReport.Write(run, output);
+        Console.WriteLine($"  {(run.Succeeded ? "done" : "stopped")} in {run.Duration.TotalSeconds:F1} s; wrote {ipynb} and {html}");
+        return run;
+    }
+}

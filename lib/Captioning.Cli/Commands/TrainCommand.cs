@@ -1,0 +1,140 @@
+using System.CommandLine;
+using System.Globalization;
+using Captioning.Data;
+using Captioning.Features;
+using Captioning.Models;
+using Captioning.Reporting;
+using Captioning.Torch;
+using Captioning.Training;
+
+namespace Captioning.Cli.Commands;
+
+/// <summary>`caption train`: trains a caption model on cached features into a run folder.</summary>
+internal static class TrainCommand
+{
+    internal static Command Create()
+    {
+        var data = new Option<string>("--data") { Description = "Flickr8k-layout dataset folder.", Required = true };
+        var features = new Option<string>("--features") { Description = "Feature store from `caption extract`.", Required = true };
+        var model = new Option<string?>("--model") { Description = $"Architecture: {string.Join(", ", CaptionModelOptions.ArchitectureNames)} (default: the preset's)." };
+        var preset = new Option<string>("--preset") { Description = $"Recipe: {string.Join(", ", TrainingPreset.All.Select(p => p.Name))}.", DefaultValueFactory = _ => "brownlee-merge" };
+        var epochs = new Option<int?>("--epochs") { Description = "Epochs (default: the preset's)." };
+        var batch = new Option<int?>("--batch") { Description = "Captions per step." };
+        var lr = new Option<double?>("--lr") { Description = "Adam learning rate." };
+        var clip = new Option<double?>("--clip") { Description = "Gradient-norm clipping (0: off)." };
+        var patience = new Option<int?>("--patience") { Description = "Early stopping patience in epochs (0: off)." };
+        var seed = new Option<int?>("--seed") { Description = "Seed for initialisation, shuffling and dropout." };
+        var minCount = new Option<int>("--min-count") { Description = "Minimum training count of a vocabulary word.", DefaultValueFactory = _ => 1 };
+        var threads = new Option<int>("--threads") { Description = "libtorch threads (0: one per core)." };
+        var output = new Option<string>("--out") { Description = "Run folder to create (or to continue with --resume).", Required = true };
+        var resume = new Option<bool>("--resume") { Description = "Continue an interrupted run in --out from its last finished epoch." };
+        var force = new Option<bool>("--force") { Description = "Delete whatever run --out holds and start over." };
+        var command = new Command("train", "Train a merge or inject captioner on cached features (resumable; best epoch kept by validation loss).")
+        {
+            data, features, model, preset, epochs, batch, lr, clip, patience, seed, minCount, threads, output, resume, force,
+        };
+        command.SetAction(parse => CommandRunner.Run(() =>
+        {
+            var recipe = TrainingPreset.Find(parse.GetValue(preset)!);
+            var shape = recipe.Model;
+            if (parse.GetValue(model) is { } name) shape = shape with { Architecture = CaptionModelOptions.ParseArchitecture(name) };
+            var t = recipe.Training;
+            t = t with
+            {
+                Epochs = parse.GetValue(epochs) ?? t.Epochs,
+                BatchSize = parse.GetValue(batch) ?? t.BatchSize,
+                LearningRate = parse.GetValue(lr) ?? t.LearningRate,
+                ClipNorm = parse.GetValue(clip) ?? t.ClipNorm,
+                Patience = parse.GetValue(patience) ?? t.Patience,
+                Seed = parse.GetValue(seed) ?? t.Seed,
+            };
+            t.Validate();
+            TorchRuntime.ConfigureThreads(parse.GetValue(threads));
+            var run = PrepareFolder(parse.GetValue(output)!, parse.GetValue(resume), parse.GetValue(force));
+
+            var dataPath = parse.GetValue(data)!;
+            var dataset = DatasetPreparer.Load(dataPath, null, new PrepareOptions());
+            using var store = FeatureStore.Open(parse.GetValue(features)!);
+            var vocabulary = TrainingData.BuildVocabulary(dataset, parse.GetValue(minCount));
+            var options = shape.For(vocabulary.Count, store.Dimension);
+            var inputs = new RunInputs(Path.GetFullPath(dataPath), store.Path, store.Header.Identity.Encoder, TrainingData.Fingerprint(store));
+            if (run.HasLastCheckpoint) CheckResumable(run, options, inputs, vocabulary);
+            else run.Initialise(options, t, inputs, vocabulary);
+
+            var train = TrainingData.Load(dataset, Split.Train, vocabulary, store);
+            var dev = TrainingData.Load(dataset, Split.Dev, vocabulary, store);
+            try
+            {
+                TorchRuntime.ManualSeed((ulong)t.Seed);
+                using var captioner = CaptionModelFactory.Create(options);
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{CaptionModelOptions.NameOf(options.Architecture)}: {captioner.ParameterCount():N0} parameters, vocabulary {vocabulary.Count:N0}, {train.Captions.Count:N0} training captions, {store.Header.Identity.Encoder} features ({store.Dimension}), {TorchRuntime.Threads} thread(s)"));
+                var trainer = new Trainer();
+                ProgressReporter? bar = null;
+                trainer.StepCompleted += p =>
+                {
+                    bar ??= new ProgressReporter("train", (long)p.Steps * t.Epochs, "steps");
+                    bar.Report((long)(p.Epoch - 1) * p.Steps + p.Step, ("epoch", $"{p.Epoch}/{t.Epochs}"),
+                        ("loss", p.Loss.ToString("F3", CultureInfo.InvariantCulture)), ("tok/s", p.TokensPerSecond.ToString("F0", CultureInfo.InvariantCulture)));
+                };
+                trainer.EpochCompleted += m => Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"epoch {m.Epoch}: train loss {m.TrainLoss:F4}, val loss {m.ValidationLoss:F4}, {m.TokensPerSecond:F0} tokens/s{(m.IsBest ? " (best, saved)" : "")}"));
+                using var cancel = new ConsoleCancellation("after the current step; finished epochs are kept");
+                TrainingResult result;
+                try
+                {
+                    result = trainer.Run(captioner, train, dev, t, run, cancel.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    Console.Error.WriteLine($"interrupted: {run.ReadMetrics().Count} finished epoch(s) kept in '{run.Path}'; continue with the same command plus --resume");
+                    return 130;
+                }
+                Console.WriteLine(FormattableString.Invariant(
+                    $"{result.StopReason}: {result.EpochsRun} epochs, best epoch {result.BestEpoch} (val loss {result.BestValidationLoss:F4}) -> {run.BestCheckpointPath}"));
+                return CommandRunner.Ok;
+            }
+            finally
+            {
+                train.Features.Dispose();
+                dev.Features.Dispose();
+            }
+        }));
+        return command;
+    }
+
+    private static RunFolder PrepareFolder(string path, bool resume, bool force)
+    {
+        if (resume && force) throw new CaptioningException("--resume and --force contradict each other; give one");
+        var run = new RunFolder(path);
+        var exists = Directory.Exists(run.Path) && Directory.EnumerateFileSystemEntries(run.Path).Any();
+        if (!exists)
+        {
+            if (resume) throw new CaptioningException($"--resume: '{run.Path}' holds no run to continue");
+            return run;
+        }
+        if (force)
+        {
+            Directory.Delete(run.Path, recursive: true);
+            return run;
+        }
+        if (!resume)
+            throw new CaptioningException(run.IsFinished
+                ? $"'{run.Path}' already holds a finished run; choose another --out, or pass --force to overwrite it"
+                : $"'{run.Path}' holds an unfinished run; pass --resume to continue it or --force to start over");
+        if (run.IsFinished) File.Delete(run.FinishedPath); // more epochs requested: continue from the last one
+        if (!run.HasLastCheckpoint) throw new CaptioningException($"--resume: '{run.Path}' has no finished epoch to continue from; use --force to start over");
+        return run;
+    }
+
+    private static void CheckResumable(RunFolder run, CaptionModelOptions options, RunInputs inputs, Vocabulary vocabulary)
+    {
+        var (savedModel, _, savedInputs, savedVocabulary) = run.ReadConfig();
+        if (savedVocabulary != RunFolder.Fingerprint(vocabulary))
+            throw new CaptioningException($"cannot resume '{run.Path}': its vocabulary differs from the one built from --data now (different captions or --min-count)");
+        if (savedInputs.FeatureFingerprint != inputs.FeatureFingerprint)
+            throw new CaptioningException($"cannot resume '{run.Path}': it was trained on features {savedInputs.FeatureFingerprint} ({savedInputs.Features}), not {inputs.FeatureFingerprint}");
+        if (savedModel != options)
+            throw new CaptioningException($"cannot resume '{run.Path}': it was started as {CaptionModelOptions.NameOf(savedModel.Architecture)} with other sizes; keep the original --model/--preset");
+    }
+}

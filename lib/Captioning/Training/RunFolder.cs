@@ -1,0 +1,155 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Captioning.Data;
+using Captioning.Models;
+using Captioning.Torch;
+using Captioning.Torch.Serialization;
+
+namespace Captioning.Training;
+
+/// <summary>Where a run's inputs came from; checked again when a run is resumed.</summary>
+/// <param name="Data">Dataset folder.</param>
+/// <param name="Features">Feature store file.</param>
+/// <param name="Encoder">Encoder that produced the features.</param>
+/// <param name="FeatureFingerprint">Identity of the feature store (encoder + weights hash + dimension).</param>
+public sealed record RunInputs(string Data, string Features, string Encoder, string FeatureFingerprint);
+
+/// <summary>
+/// A training run's folder: config.json, vocabulary.json, metrics.csv / metrics.jsonl, train.log,
+/// checkpoints/best.safetensors (+ best.json), checkpoints/last.safetensors (model and optimiser,
+/// for resuming) and finished.json. Every file is written atomically.
+/// </summary>
+public sealed class RunFolder
+{
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    /// <summary>Opens (without creating) the folder at <paramref name="path"/>.</summary>
+    public RunFolder(string path) => Path = System.IO.Path.GetFullPath(path);
+
+    /// <summary>The folder.</summary>
+    public string Path { get; }
+
+    /// <summary>config.json.</summary>
+    public string ConfigPath => System.IO.Path.Combine(Path, "config.json");
+    /// <summary>vocabulary.json (a copy of the vocabulary the model was trained with).</summary>
+    public string VocabularyPath => System.IO.Path.Combine(Path, "vocabulary.json");
+    /// <summary>metrics.csv.</summary>
+    public string MetricsCsvPath => System.IO.Path.Combine(Path, "metrics.csv");
+    /// <summary>metrics.jsonl.</summary>
+    public string MetricsJsonPath => System.IO.Path.Combine(Path, "metrics.jsonl");
+    /// <summary>train.log.</summary>
+    public string LogPath => System.IO.Path.Combine(Path, "train.log");
+    /// <summary>The best epoch's weights.</summary>
+    public string BestCheckpointPath => System.IO.Path.Combine(Path, "checkpoints", "best.safetensors");
+    /// <summary>The latest epoch's weights and optimiser state.</summary>
+    public string LastCheckpointPath => System.IO.Path.Combine(Path, "checkpoints", "last.safetensors");
+    /// <summary>Written when training has ended.</summary>
+    public string FinishedPath => System.IO.Path.Combine(Path, "finished.json");
+
+    /// <summary>True when the folder holds a run that ended.</summary>
+    public bool IsFinished => File.Exists(FinishedPath);
+
+    /// <summary>True when the folder holds a resumable checkpoint.</summary>
+    public bool HasLastCheckpoint => File.Exists(LastCheckpointPath);
+
+    /// <summary>Writes config.json and the vocabulary for a new run.</summary>
+    public void Initialise(CaptionModelOptions model, TrainingOptions training, RunInputs inputs, Vocabulary vocabulary)
+    {
+        Directory.CreateDirectory(System.IO.Path.Combine(Path, "checkpoints"));
+        var config = new JsonObject
+        {
+            ["format"] = 1,
+            ["architecture"] = CaptionModelOptions.NameOf(model.Architecture),
+            ["model"] = JsonSerializer.SerializeToNode(model),
+            ["training"] = JsonSerializer.SerializeToNode(training),
+            ["inputs"] = JsonSerializer.SerializeToNode(inputs),
+            ["vocabulary_size"] = vocabulary.Count,
+            ["vocabulary_fingerprint"] = Fingerprint(vocabulary),
+            ["created"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+        };
+        AtomicFile.WriteAllText(ConfigPath, config.ToJsonString(Json));
+        vocabulary.Save(VocabularyPath);
+    }
+
+    /// <summary>A short identity of a vocabulary's words (SHA-256 of the words in id order).</summary>
+    public static string Fingerprint(Vocabulary vocabulary) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', vocabulary.Words))))[..16];
+
+    /// <summary>The saved configuration.</summary>
+    public (CaptionModelOptions Model, TrainingOptions Training, RunInputs Inputs, string VocabularyFingerprint) ReadConfig()
+    {
+        if (!File.Exists(ConfigPath)) throw new CaptioningException($"'{Path}' is not a run folder: config.json is missing");
+        try
+        {
+            var node = JsonNode.Parse(File.ReadAllText(ConfigPath))!;
+            return (node["model"].Deserialize<CaptionModelOptions>()!, node["training"].Deserialize<TrainingOptions>()!,
+                node["inputs"].Deserialize<RunInputs>()!, node["vocabulary_fingerprint"]!.GetValue<string>());
+        }
+        catch (Exception e) when (e is JsonException or NullReferenceException or InvalidOperationException)
+        {
+            throw new CaptioningException($"'{ConfigPath}' is malformed: {e.Message}");
+        }
+    }
+
+    /// <summary>Loads the run's vocabulary.</summary>
+    public Vocabulary ReadVocabulary() => Vocabulary.Load(VocabularyPath);
+
+    /// <summary>Rewrites both metrics files from the full history.</summary>
+    public void WriteMetrics(IReadOnlyList<EpochMetrics> history)
+    {
+        var extraKeys = history.SelectMany(h => h.Extra?.Keys ?? []).Distinct().Order(StringComparer.Ordinal).ToList();
+        var csv = new StringBuilder("epoch,train_loss,val_loss,lr,tokens_per_s,seconds,best" + string.Concat(extraKeys.Select(k => "," + k)) + "\n");
+        var jsonl = new StringBuilder();
+        foreach (var m in history)
+        {
+            csv.Append(CultureInfo.InvariantCulture, $"{m.Epoch},{m.TrainLoss:R},{m.ValidationLoss:R},{m.LearningRate:R},{m.TokensPerSecond:F1},{m.Seconds:F2},{(m.IsBest ? 1 : 0)}");
+            foreach (var k in extraKeys) csv.Append(',').Append(m.Extra != null && m.Extra.TryGetValue(k, out var v) ? v.ToString("R", CultureInfo.InvariantCulture) : "");
+            csv.Append('\n');
+            jsonl.Append(JsonSerializer.Serialize(m)).Append('\n');
+        }
+        AtomicFile.WriteAllText(MetricsCsvPath, csv.ToString());
+        AtomicFile.WriteAllText(MetricsJsonPath, jsonl.ToString());
+    }
+
+    /// <summary>Reads metrics.jsonl (empty when absent).</summary>
+    public IReadOnlyList<EpochMetrics> ReadMetrics() => File.Exists(MetricsJsonPath)
+        ? File.ReadAllLines(MetricsJsonPath).Where(l => l.Length > 0).Select(l => JsonSerializer.Deserialize<EpochMetrics>(l)!).ToList()
+        : [];
+
+    /// <summary>Appends a timestamped line to train.log.</summary>
+    public void Log(string line) =>
+        File.AppendAllText(LogPath, $"{DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} {line}\n");
+
+    /// <summary>Saves model weights as safetensors (keys = state-dict names) and a JSON description beside them.</summary>
+    public static void SaveWeights(string path, CaptionModel model, IReadOnlyDictionary<string, string> metadata)
+    {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        SafeTensors.Save(path, model.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value), metadata);
+        AtomicFile.WriteAllText(System.IO.Path.ChangeExtension(path, ".json"), JsonSerializer.Serialize(metadata, Json));
+    }
+
+    /// <summary>A model with the run's best (or last) weights, in eval mode.</summary>
+    public CaptionModel LoadModel(bool best = true)
+    {
+        var (options, _, _, _) = ReadConfig();
+        var path = best ? BestCheckpointPath : LastCheckpointPath;
+        if (!File.Exists(path)) throw new CaptioningException($"run '{Path}' has no {(best ? "best" : "last")} checkpoint yet ({path}); train it first");
+        var model = CaptionModelFactory.Create(options);
+        try
+        {
+            using var weights = SafeTensors.Load(path);
+            var state = weights.Where(kv => !kv.Key.StartsWith("optim.", StringComparison.Ordinal))
+                .ToDictionary(kv => kv.Key.StartsWith("model.", StringComparison.Ordinal) && !best ? kv.Key[6..] : kv.Key, kv => kv.Value);
+            model.LoadStateDict(state, strict: true, sourceName: path);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+        model.Eval();
+        return model;
+    }
+}

@@ -1,0 +1,35 @@
+using System.Diagnostics;
+using Xunit;
+
+namespace Captioning.Tests.Cli;
+
+/// <summary>Runs the built `caption` executable as a child process, as a user would.</summary>
+internal static class CliProcess
+{
+    internal static string Path()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir != null && !File.Exists(System.IO.Path.Combine(dir.FullName, "Captioning.slnx"))) dir = dir.Parent;
+        Assert.NotNull(dir);
+        var cli = System.IO.Path.Combine(dir.FullName, "lib", "Captioning.Cli", "bin", "Release", "net10.0", "caption");
+        Assert.True(File.Exists(cli), $"build the CLI first: {cli} is missing");
+        return cli;
+    }
+
+    internal static Process Start(params string[] args)
+    {
+        var start = new ProcessStartInfo(Path()) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        return Process.Start(start)!;
+    }
+
+    /// <summary>Runs to completion (at most 5 minutes) and returns the exit code, stdout and stderr.</summary>
+    internal static (int Code, string Stdout, string Stderr) Run(params string[] args)
+    {
+        using var process = Start(args);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        Assert.True(process.WaitForExit(300_000), $"caption {string.Join(' ', args)} did not finish within 5 minutes");
+        return (process.ExitCode, stdout.Result, stderr.Result);
+    }
+}

@@ -1,0 +1,69 @@
+using Captioning.Cli;
+using Captioning.Tests.Notebooks;
+using Xunit;
+
+namespace Captioning.Tests.Cli;
+
+public class NotebookCommandTests(NotebookFolder folder) : IClassFixture<NotebookFolder>
+{
+    private static int Caption(params string[] args)
+    {
+        var output = Console.Out;
+        try
+        {
+            Console.SetOut(TextWriter.Null);
+            return Program.Main(args);
+        }
+        finally
+        {
+            Console.SetOut(output);
+        }
+    }
+
+    [Fact]
+    public void RunAll_RunsNotebooksInOrderAndWritesAnIndex()
+    {
+        var dir = Path.Combine(folder.Root, "ok");
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "02-second.dib"), "#!csharp\n// parameters\nvar epochs = 5;\n#!csharp\nSystem.IO.File.WriteAllText(\"order.txt\", System.IO.File.ReadAllText(\"order.txt\") + epochs);");
+        File.WriteAllText(Path.Combine(dir, "01-first.dib"), "#!markdown\n# First\n#!csharp\nSystem.IO.File.WriteAllText(\"order.txt\", \"first\");");
+        File.WriteAllText(Path.Combine(dir, "notes.dib"), "#!csharp\nthrow new Exception(\"not an NN- notebook, never run\");");
+        var output = Path.Combine(folder.Root, "ok-report");
+        Assert.Equal(0, Caption("notebook", "run-all", "--dir", dir, "--set", "epochs=2", "--out", output));
+        Assert.Equal("first2", File.ReadAllText(Path.Combine(dir, "order.txt")));
+        var index = File.ReadAllText(Path.Combine(output, "index.html"));
+        Assert.Contains("<a href=\"01-first.html\">First</a>", index);
+        Assert.Contains("<a href=\"02-second.ipynb\">02-second.ipynb</a>", index);
+        Assert.True(index.IndexOf("01-first", StringComparison.Ordinal) < index.IndexOf("02-second", StringComparison.Ordinal));
+        Assert.True(File.Exists(Path.Combine(output, "plotly.min.js")));
+        Assert.False(File.Exists(Path.Combine(output, "notes.html")));
+    }
+
+    [Fact]
+    public void RunAll_RejectsAParameterNoNotebookDeclares()
+    {
+        var dir = Path.Combine(folder.Root, "unknown");
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "01-a.dib"), "#!csharp\n// parameters\nvar epochs = 5;");
+        var output = Path.Combine(folder.Root, "unknown-report");
+        Assert.Equal(1, Caption("notebook", "run-all", "--dir", dir, "--set", "epoch=2", "--out", output));
+        Assert.False(Directory.Exists(output));
+    }
+
+    [Fact]
+    public void Run_ExitsWithOneAndWritesThePartialReportWhenACellFails()
+    {
+        var notebook = folder.Write("01-fails.dib", "Console.WriteLine(\"first\");", "throw new Exception(\"boom\");");
+        var output = Path.Combine(folder.Root, "fails-report");
+        Assert.Equal(1, Caption("notebook", "run", notebook.Path, "--out", output));
+        Assert.Contains("\"evalue\": \"boom\"", File.ReadAllText(Path.Combine(output, "01-fails.ipynb")));
+        Assert.Contains("failed at cell 2", File.ReadAllText(Path.Combine(output, "01-fails.html")));
+    }
+
+    [Fact]
+    public void Run_ExitsWithOneForABadParameterValue()
+    {
+        var notebook = folder.Write("01-badset.dib", "// parameters\nvar epochs = 5;");
+        Assert.Equal(1, Caption("notebook", "run", notebook.Path, "--set", "epochs=many", "--out", Path.Combine(folder.Root, "badset")));
+    }
+}

@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Captioning.Data;
+using Captioning.Features;
+using Captioning.Tests.Data;
+using Xunit;
+
+namespace Captioning.Tests.Cli;
+
+/// <summary>A tiny synthetic dataset with small-cnn features, made once for the train/evaluate CLI tests.</summary>
+public sealed class PipelineFixture : IDisposable
+{
+    private readonly TempFolder folder = new();
+
+    public PipelineFixture()
+    {
+        Data = System.IO.Path.Combine(folder.Path, "synth");
+        SyntheticDataset.Generate(Data, 64, seed: 5, sizePx: 64, threads: 1);
+        var dataset = DatasetPreparer.Load(Data, null, new PrepareOptions());
+        // An untrained small CNN keeps the fixture fast; training on its features still works, and the
+        // store format, lookups and CLI plumbing are what these tests check.
+        var weights = System.IO.Path.Combine(folder.Path, "cnn.safetensors");
+        Captioning.Torch.TorchRuntime.ManualSeed(7);
+        var network = new SmallCnn([16, 32, 64, 64], 64, 2);
+        using (SmallCnnEncoder.SaveAndWrap(network, new Concepts(["red", "blue"]), 64, DatasetFingerprint.Of(dataset), "untrained", weights)) { }
+        Features = System.IO.Path.Combine(folder.Path, "small.feat");
+        var (code, _, stderr) = CliProcess.Run("extract", "--data", Data, "--encoder", "small-cnn", "--weights", weights, "--out", Features, "--threads", "1");
+        Assert.True(code == 0, stderr);
+    }
+
+    public string Data { get; }
+
+    public string Features { get; }
+
+    public string NewFolder(string name) => System.IO.Path.Combine(folder.Path, name + "-" + Guid.NewGuid().ToString("N")[..6]);
+
+    public void Dispose() => folder.Dispose();
+}
+
+[Trait("Category", "Slow")]
+public sealed class TrainEvaluateCommandTests(PipelineFixture fixture) : IClassFixture<PipelineFixture>
+{
+    private string[] Train(string output, string model = "merge", int epochs = 3, params string[] extra) =>
+        ["train", "--data", fixture.Data, "--features", fixture.Features, "--preset", "demo", "--model", model, "--epochs", epochs.ToString(),
+         "--batch", "16", "--threads", "1", "--out", output, .. extra];
+
+    [Fact]
+    public void TrainThenEvaluate_WritesRunFolderAndScoresModelAndBaselines()
+    {
+        var run = fixture.NewFolder("run");
+        var (code, stdout, stderr) = CliProcess.Run(Train(run, "par-inject"));
+        Assert.True(code == 0, stderr);
+        Assert.Contains("completed: 3 epochs, best epoch", stdout);
+        foreach (var file in new[] { "config.json", "vocabulary.json", "metrics.csv", "metrics.jsonl", "train.log", "finished.json",
+                     "checkpoints/best.safetensors", "checkpoints/best.json", "checkpoints/last.safetensors" })
+            Assert.True(File.Exists(Path.Combine(run, file)), $"run folder lacks {file}");
+        Assert.Equal(4, File.ReadAllLines(Path.Combine(run, "metrics.csv")).Length);
+
+        (code, stdout, stderr) = CliProcess.Run("evaluate", "--run", run, "--split", "test", "--beam", "2", "--bootstrap", "50", "--json", "--threads", "1");
+        Assert.True(code == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        var root = json.RootElement;
+        var images = root.GetProperty("images").GetInt32();
+        Assert.Equal(8, images); // 64 images split 6:1:1
+        foreach (var part in new[] { root, root.GetProperty("baselines").GetProperty("most-frequent"), root.GetProperty("baselines").GetProperty("nearest-neighbour") })
+        {
+            foreach (var key in new[] { "Bleu_1", "Bleu_2", "Bleu_3", "Bleu_4", "ROUGE_L", "CIDEr" })
+                Assert.InRange(part.GetProperty("coco").GetProperty(key).GetDouble(), 0, 10);
+            Assert.InRange(part.GetProperty("nltk").GetProperty("BLEU-4").GetDouble(), 0, 1);
+        }
+        Assert.True(root.GetProperty("intervals").GetProperty("coco").GetProperty("Bleu_4").GetProperty("lower").GetDouble() <=
+                    root.GetProperty("coco").GetProperty("Bleu_4").GetDouble() + 1e-12);
+        var predictions = File.ReadAllLines(Path.Combine(run, "predictions", "test-beam2.tsv"));
+        Assert.Equal(images, predictions.Length);
+        Assert.All(predictions, line => Assert.Contains('\t', line));
+        Assert.True(File.Exists(Path.Combine(run, "predictions", "test-beam2.json")));
+    }
+
+    [Fact]
+    public void Train_RefusesAFinishedRunUnlessForced()
+    {
+        var run = fixture.NewFolder("finished");
+        Assert.Equal(0, CliProcess.Run(Train(run, epochs: 1)).Code);
+        var (code, _, stderr) = CliProcess.Run(Train(run, epochs: 1));
+        Assert.Equal(1, code);
+        Assert.Contains("already holds a finished run; choose another --out, or pass --force", stderr);
+        Assert.Equal(0, CliProcess.Run(Train(run, "merge", 1, "--force")).Code);
+    }
+
+    [Fact]
+    public void Train_UnknownNamesAndMismatchedResumeAreUserErrors()
+    {
+        var (code, _, stderr) = CliProcess.Run(Train(fixture.NewFolder("x"), "attention"));
+        Assert.Equal(1, code);
+        Assert.Contains("unknown model 'attention'; valid models: merge, init-inject, pre-inject, par-inject", stderr);
+        (code, _, stderr) = CliProcess.Run(["train", "--data", fixture.Data, "--features", fixture.Features, "--preset", "vinyals", "--out", fixture.NewFolder("y")]);
+        Assert.Equal(1, code);
+        Assert.Contains("valid presets: brownlee-merge, keras-ic, demo", stderr);
+        (code, _, stderr) = CliProcess.Run(["train", "--data", fixture.Data, "--features", "/nonexistent/x.feat", "--out", fixture.NewFolder("z")]);
+        Assert.Equal(1, code);
+        Assert.Contains("/nonexistent/x.feat", stderr);
+
+        var run = fixture.NewFolder("mismatch");
+        Assert.Equal(0, CliProcess.Run(Train(run, epochs: 1)).Code);
+        (code, _, stderr) = CliProcess.Run(Train(run, "merge", 2, "--resume", "--min-count", "3"));
+        Assert.Equal(1, code);
+        Assert.Contains("its vocabulary differs", stderr);
+    }
+
+    [Fact]
+    public void Train_KilledThenResumed_EqualsUninterruptedRun()
+    {
+        var reference = fixture.NewFolder("whole");
+        Assert.Equal(0, CliProcess.Run(Train(reference, epochs: 8)).Code);
+
+        var killed = fixture.NewFolder("killed");
+        using (var process = CliProcess.Start(Train(killed, epochs: 8)))
+        {
+            var metrics = Path.Combine(killed, "metrics.jsonl");
+            var last = Path.Combine(killed, "checkpoints", "last.safetensors");
+            var clock = Stopwatch.StartNew();
+            while (!(File.Exists(metrics) && File.ReadAllLines(metrics).Length >= 2 && File.Exists(last)))
+            {
+                Assert.False(process.HasExited, "training finished before it could be killed; the test needs a longer run");
+                Assert.True(clock.Elapsed < TimeSpan.FromMinutes(3), "training never finished two epochs");
+                Thread.Sleep(5);
+            }
+            process.Kill(); // SIGKILL: no chance to clean up
+            process.WaitForExit();
+        }
+        Assert.False(File.Exists(Path.Combine(killed, "finished.json")));
+        var (code, stdout, stderr) = CliProcess.Run(Train(killed, "merge", 8, "--resume"));
+        Assert.True(code == 0, stderr);
+        Assert.Contains("completed: 8 epochs", stdout);
+        Assert.Contains("resumed after epoch", File.ReadAllText(Path.Combine(killed, "train.log")));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(reference, "checkpoints", "last.safetensors")),
+            File.ReadAllBytes(Path.Combine(killed, "checkpoints", "last.safetensors")));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(reference, "checkpoints", "best.safetensors")),
+            File.ReadAllBytes(Path.Combine(killed, "checkpoints", "best.safetensors")));
+    }
+}

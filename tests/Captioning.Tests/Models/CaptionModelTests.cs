@@ -1,0 +1,85 @@
+using Captioning.Models;
+using Captioning.Torch;
+using Xunit;
+
+namespace Captioning.Tests.Models;
+
+public sealed class CaptionModelTests : NativeLeakGuard
+{
+    public static TheoryData<string, int> Variants => new()
+    {
+        { "merge", 1 }, { "merge", 2 }, { "init-inject", 1 }, { "init-inject", 2 }, { "pre-inject", 1 }, { "pre-inject", 3 },
+        { "par-inject", 1 }, { "par-inject", 2 },
+    };
+
+    internal static CaptionModel Small(string name, int layers = 1, long vocab = 12, MergeCombine combine = MergeCombine.Add) =>
+        CaptionModelFactory.Create(new CaptionModelOptions(CaptionModelOptions.ParseArchitecture(name), vocab, 10, 6, 8, layers,
+            Dropout: 0.5, LstmDropout: 0.2, Combine: combine));
+
+    [Theory]
+    [MemberData(nameof(Variants))]
+    public void TeacherForcing_EqualsStepByStepDecoding(string name, int layers)
+    {
+        using var model = Small(name, layers);
+        model.Eval();
+        using var scope = DisposeScope.Enter();
+        var features = Tensor.Randn([3, 10]);
+        var ids = Tensor.From(new long[] { 1, 5, 6, 7, 1, 4, 4, 9, 1, 11, 10, 8 }, 3, 4);
+        var logits = model.Forward(features, ids); // (B, T, V)
+        Assert.Equal(new long[] { 3, 4, 12 }, logits.Shape);
+        var state = model.Start(features);
+        for (var t = 0; t < 4; t++)
+        {
+            var (stepLogits, next) = model.Step(ids.Select(1, t), state);
+            state = next;
+            var expected = logits.Select(1, t).ToArray<float>();
+            var actual = stepLogits.ToArray<float>();
+            for (var i = 0; i < expected.Length; i++) Assert.Equal(expected[i], actual[i], 4);
+        }
+    }
+
+    [Fact]
+    public void MergeConcat_RunsAndDiffersInShape()
+    {
+        using var add = Small("merge");
+        using var concat = Small("merge", combine: MergeCombine.Concat);
+        // The concat decoder takes 2H inputs: 8 more weights per output unit (8 x 8 = 64 more parameters).
+        Assert.Equal(add.ParameterCount() + 64, concat.ParameterCount());
+        using var scope = DisposeScope.Enter();
+        Assert.Equal(new long[] { 2, 3, 12 }, concat.Forward(Tensor.Randn([2, 10]), Tensor.From(new long[] { 1, 4, 5, 1, 6, 7 }, 2, 3)).Shape);
+    }
+
+    [Fact]
+    public void BrownleeMerge_HasTheTutorialsParameterCountPlusPyTorchsSecondLstmBias()
+    {
+        using var model = CaptionModelFactory.Create(new CaptionModelOptions(Architecture.Merge, 7579, 4096));
+        // Keras summary: 5,527,963; PyTorch's LSTM has two bias vectors per gate: + 4 x 256 = 1,024.
+        Assert.Equal(5_527_963 + 1_024, model.ParameterCount());
+        var sizes = model.NamedParameters().ToDictionary(p => p.Name, p => p.Parameter.NumEl);
+        Assert.Equal(1_940_224, sizes["embed.weight"]);
+        Assert.Equal(1_048_832, sizes["image.weight"] + sizes["image.bias"]);
+        Assert.Equal(1_947_803, sizes["output.weight"] + sizes["output.bias"]);
+    }
+
+    [Fact]
+    public void PaddingEmbedding_StaysZeroAfterTraining()
+    {
+        using var model = Small("merge");
+        using var opt = new Captioning.Torch.Optim.Adam(model.Parameters(), 0.1);
+        using (var scope = DisposeScope.Enter())
+        {
+            var logits = model.Forward(Tensor.Randn([2, 10]), Tensor.From(new long[] { 1, 4, 0, 1, 5, 6 }, 2, 3));
+            Captioning.Torch.NN.Functional.CrossEntropy(logits.Reshape(-1, 12), Tensor.From(new long[] { 4, 2, 0, 5, 6, 2 }), ignoreIndex: 0).Backward();
+            opt.Step();
+        }
+        var row = model.NamedParameters().First(p => p.Name == "embed.weight").Parameter.Select(0, 0);
+        using (row) Assert.All(row.ToArray<float>(), v => Assert.Equal(0f, v));
+    }
+
+    [Fact]
+    public void UnknownArchitecture_ListsValidNames()
+    {
+        var e = Assert.Throws<CaptioningException>(() => CaptionModelOptions.ParseArchitecture("attention"));
+        Assert.Equal("unknown model 'attention'; valid models: merge, init-inject, pre-inject, par-inject", e.Message);
+    }
+}
