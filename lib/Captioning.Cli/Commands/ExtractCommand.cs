@@ -20,10 +20,13 @@ internal static class ExtractCommand
         var threads = new Option<int>("--threads") { Description = "libtorch threads (0: one per core)." };
         var skipBad = new Option<bool>("--skip-bad-images") { Description = "Skip images that fail to decode (named, counted, listed in the store) instead of stopping." };
         var force = new Option<bool>("--force") { Description = "Replace an existing store built with another encoder, weights or dataset." };
+        var cnnEpochs = new Option<int>("--cnn-epochs") { Description = "small-cnn: training epochs.", DefaultValueFactory = _ => new SmallCnnOptions().Epochs };
+        var cnnSize = new Option<int>("--cnn-size") { Description = "small-cnn: input side in pixels.", DefaultValueFactory = _ => new SmallCnnOptions().InputSize };
+        var seed = new Option<int>("--seed") { Description = "small-cnn: seed of weights and shuffling.", DefaultValueFactory = _ => new SmallCnnOptions().Seed };
         var output = new Option<string>("--out") { Description = "Feature store file to write (resumes OUT.partial if an earlier run was interrupted).", Required = true };
         var command = new Command("extract", "Run every image of a dataset through an encoder into a feature store (resumable, Ctrl-C safe).")
         {
-            data, encoder, weights, dtype, batch, threads, skipBad, force, output,
+            data, encoder, weights, dtype, batch, threads, skipBad, force, cnnEpochs, cnnSize, seed, output,
         };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
@@ -51,7 +54,8 @@ internal static class ExtractCommand
             Console.CancelKeyPress += onCancel;
             try
             {
-                var source = Resolve(name, weightsPath, dataset, outPath, parse.GetValue(skipBad), cancel.Token);
+                var cnn = new SmallCnnOptions(InputSize: parse.GetValue(cnnSize), Epochs: parse.GetValue(cnnEpochs), Seed: parse.GetValue(seed));
+                var source = Resolve(name, weightsPath, dataset, outPath, cnn, parse.GetValue(skipBad), cancel.Token);
                 try
                 {
                     return Extract(dataset, source, outPath, options, cancel.Token);
@@ -96,16 +100,16 @@ internal static class ExtractCommand
     }
 
     // The one place that turns an encoder name into a feature source; pretrained encoders plug in here.
-    private static IFeatureSource Resolve(string name, string? weightsPath, CaptionDataset dataset, string outPath, bool skipBad, CancellationToken cancel)
+    private static IFeatureSource Resolve(string name, string? weightsPath, CaptionDataset dataset, string outPath, SmallCnnOptions cnn, bool skipBad, CancellationToken cancel)
     {
         if (name != EncoderNames.SmallCnn) return PretrainedFeatureSource.Load(name, weightsPath!);
         if (weightsPath != null) return SmallCnnEncoder.Load(weightsPath);
-        return TrainSmallCnn(dataset, outPath + ".small-cnn.safetensors", skipBad, cancel);
+        return TrainSmallCnn(dataset, cnn, outPath + ".small-cnn.safetensors", skipBad, cancel);
     }
 
-    private static SmallCnnEncoder TrainSmallCnn(CaptionDataset dataset, string weightsPath, bool skipBad, CancellationToken cancel)
+    private static SmallCnnEncoder TrainSmallCnn(CaptionDataset dataset, SmallCnnOptions options, string weightsPath, bool skipBad, CancellationToken cancel)
     {
-        var options = new SmallCnnOptions();
+        options.Validate();
         ProgressReporter? reporter = null;
         var (encoder, trained) = SmallCnnTrainer.TrainOrLoad(dataset, options, weightsPath, skipBad,
             progress: p =>

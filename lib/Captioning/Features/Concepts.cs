@@ -34,19 +34,29 @@ public sealed class Concepts
 
     /// <summary>
     /// Content words that occur in the captions of at least <paramref name="minImages"/> training images,
-    /// at most <paramref name="maxConcepts"/> of them, by descending image count.
+    /// at most <paramref name="maxConcepts"/> of them, by descending image count. With
+    /// <paramref name="minAgreement"/> above 0, a word must also be used, on average, by at least that
+    /// fraction of the captions of the images it describes: this keeps what annotators agree on
+    /// ("red", "circle") and drops a grammar's free choices ("sits", "picture of").
     /// </summary>
-    public static Concepts Build(IEnumerable<CaptionedImage> trainingImages, CaptionCleaner cleaner, int minImages, int maxConcepts)
+    public static Concepts Build(IEnumerable<CaptionedImage> trainingImages, CaptionCleaner cleaner, int minImages, int maxConcepts, double minAgreement = 0)
     {
-        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        var images = new Dictionary<string, int>(StringComparer.Ordinal);
+        var agreement = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var image in trainingImages)
-        foreach (var word in WordsOf(image, cleaner))
-            counts[word] = counts.GetValueOrDefault(word) + 1;
-        var words = counts.Where(p => p.Value >= minImages && !StopWords.Contains(p.Key))
+        {
+            var perCaption = image.Captions.Select(c => cleaner.Tokens(c).ToHashSet(StringComparer.Ordinal)).ToList();
+            foreach (var word in perCaption.SelectMany(w => w).Distinct(StringComparer.Ordinal))
+            {
+                images[word] = images.GetValueOrDefault(word) + 1;
+                agreement[word] = agreement.GetValueOrDefault(word) + (double)perCaption.Count(c => c.Contains(word)) / perCaption.Count;
+            }
+        }
+        var words = images.Where(p => p.Value >= minImages && !StopWords.Contains(p.Key) && agreement[p.Key] / p.Value >= minAgreement)
             .OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal)
             .Take(maxConcepts).Select(p => p.Key).ToList();
         if (words.Count == 0)
-            throw new CaptioningException($"no content word occurs in the captions of {minImages} or more training images; the small CNN has nothing to learn (lower the minimum or add training images)");
+            throw new CaptioningException($"no content word occurs in the captions of {minImages} or more training images (with caption agreement {minAgreement}); the small CNN has nothing to learn (lower the minimum or add training images)");
         return new Concepts(words);
     }
 
@@ -99,18 +109,31 @@ public sealed record ConceptScores(long TruePositives, long FalsePositives, long
         return new ConceptScores(tp, fp, fn);
     }
 
-    /// <summary>The trivial predictor's predictions: every concept present in at least half the training images is predicted for every image.</summary>
-    public static bool[] MajorityPredictions(ReadOnlySpan<float> trainLabels, int trainImages, int concepts, int images)
+    /// <summary>
+    /// The trivial predictor: the same k most frequent training concepts for every image, with k
+    /// chosen to maximise micro F1 on the training labels. A useful model must beat it.
+    /// </summary>
+    public static bool[] FrequentPredictions(ReadOnlySpan<float> trainLabels, int trainImages, int concepts, int images)
     {
-        var frequent = new bool[concepts];
+        var positives = new int[concepts];
+        for (var i = 0; i < trainImages; i++)
         for (var c = 0; c < concepts; c++)
+            if (trainLabels[i * concepts + c] > 0.5f) positives[c]++;
+        var order = Enumerable.Range(0, concepts).OrderByDescending(c => positives[c]).ThenBy(c => c).ToArray();
+        long allPositives = positives.Sum();
+        long tp = 0;
+        var (bestK, bestF1) = (0, 0.0);
+        for (var k = 1; k <= concepts; k++)
         {
-            var positives = 0;
-            for (var i = 0; i < trainImages; i++) if (trainLabels[i * concepts + c] > 0.5f) positives++;
-            frequent[c] = 2 * positives >= trainImages;
+            // Predicting concept order[k - 1] for every image adds its positives as TP and the rest as FP.
+            tp += positives[order[k - 1]];
+            var f1 = new ConceptScores(tp, (long)k * trainImages - tp, allPositives - tp).F1;
+            if (f1 > bestF1) (bestK, bestF1) = (k, f1);
         }
+        var chosen = new bool[concepts];
+        foreach (var c in order.Take(bestK)) chosen[c] = true;
         var result = new bool[images * concepts];
-        for (var i = 0; i < images; i++) frequent.CopyTo(result, i * concepts);
+        for (var i = 0; i < images; i++) chosen.CopyTo(result, i * concepts);
         return result;
     }
 

@@ -5,11 +5,12 @@ namespace Captioning.Features;
 
 /// <summary>
 /// A compact conv net for images without pretrained weights: conv blocks (3x3 conv, BatchNorm,
-/// ReLU, 2x2 max pool), average pooling to a 3x3 grid, a ReLU penultimate layer (the feature) and
-/// a linear head of concept logits. Keys: "blocks.{i}.{0,1}.*", "embed.*", "head.*".
+/// ReLU, 2x2 max pool) after an optional strided 5x5 stem, average pooling to a 3x3 grid, a ReLU penultimate layer (the feature) and
+/// a linear head of concept logits. Keys: "stem.{0,1}.*" (with a stem), "blocks.{i}.{0,1}.*", "embed.*", "head.*".
 /// </summary>
 public sealed class SmallCnn : Module<Tensor, Tensor>
 {
+    private readonly Sequential? stem;
     private readonly Sequential blocks;
     private readonly AdaptiveAvgPool2d pool;
     private readonly Linear embed;
@@ -19,14 +20,21 @@ public sealed class SmallCnn : Module<Tensor, Tensor>
     /// <param name="channels">Output channels of each conv block, e.g. [24, 48, 96, 128].</param>
     /// <param name="featureDimension">Size of the penultimate layer (the stored feature).</param>
     /// <param name="concepts">Number of concept words the head predicts.</param>
-    public SmallCnn(IReadOnlyList<int> channels, int featureDimension, int concepts)
+    /// <param name="stemChannels">Channels of a 5x5 stride-2 stem before the blocks (0: none); it halves the resolution cheaply.</param>
+    public SmallCnn(IReadOnlyList<int> channels, int featureDimension, int concepts, int stemChannels = 0)
     {
+        StemChannels = stemChannels;
         if (channels.Count == 0 || channels.Any(c => c <= 0)) throw new ArgumentException("every block needs a positive channel count", nameof(channels));
         Channels = channels.ToArray();
         FeatureDimension = featureDimension;
         Concepts = concepts;
-        blocks = new Sequential();
         var inChannels = 3L;
+        if (stemChannels > 0)
+        {
+            stem = RegisterModule("stem", new Sequential(new Conv2d(3, stemChannels, (5, 5), (2, 2), (2, 2), bias: false), new BatchNorm2d(stemChannels), new ReLU()));
+            inChannels = stemChannels;
+        }
+        blocks = new Sequential();
         foreach (var c in channels)
         {
             blocks.Append(new Sequential(new Conv2d(inChannels, c, 3, padding: 1, bias: false), new BatchNorm2d(c), new ReLU(), new MaxPool2d(2)));
@@ -45,6 +53,9 @@ public sealed class SmallCnn : Module<Tensor, Tensor>
     /// <summary>Output channels of each conv block.</summary>
     public IReadOnlyList<int> Channels { get; }
 
+    /// <summary>Channels of the strided stem, or 0 without one.</summary>
+    public int StemChannels { get; }
+
     /// <summary>Size of the penultimate layer.</summary>
     public int FeatureDimension { get; }
 
@@ -56,6 +67,7 @@ public sealed class SmallCnn : Module<Tensor, Tensor>
     {
         using var scope = DisposeScope.Enter();
         var x = (images - 0.5) * 4.0;               // (N, 3, S, S), roughly zero-centred
+        if (stem != null) x = stem.Forward(x);      // (N, stem, S / 2, S / 2)
         x = blocks.Forward(x);                      // (N, C, S / 2^k, S / 2^k)
         x = pool.Forward(x).Flatten(1);             // (N, C * 9)
         return embed.Forward(x).Relu().MoveToOuterScope();  // (N, featureDimension)

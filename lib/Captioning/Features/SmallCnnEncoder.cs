@@ -80,6 +80,7 @@ public sealed class SmallCnnEncoder : IFeatureSource, IDisposable
         {
             ["format"] = "caption-small-cnn/1",
             ["channels"] = string.Join(",", network.Channels.Select(c => c.ToString(CultureInfo.InvariantCulture))),
+            ["stem_channels"] = network.StemChannels.ToString(CultureInfo.InvariantCulture),
             ["feature_dimension"] = network.FeatureDimension.ToString(CultureInfo.InvariantCulture),
             ["input_size"] = inputSize.ToString(CultureInfo.InvariantCulture),
             ["concepts"] = string.Join("\n", concepts.Words),
@@ -101,7 +102,8 @@ public sealed class SmallCnnEncoder : IFeatureSource, IDisposable
             throw new CaptioningException($"'{path}' has format '{metadata["format"]}'; expected caption-small-cnn/1");
         var channels = Field("channels").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
         var concepts = new Concepts(Field("concepts").Split('\n'));
-        var network = new SmallCnn(channels, int.Parse(Field("feature_dimension"), CultureInfo.InvariantCulture), concepts.Count);
+        var network = new SmallCnn(channels, int.Parse(Field("feature_dimension"), CultureInfo.InvariantCulture), concepts.Count,
+            int.Parse(Field("stem_channels"), CultureInfo.InvariantCulture));
         try
         {
             using (var tensors = SafeTensors.Load(path)) network.LoadStateDict(tensors, strict: true, sourceName: path);
