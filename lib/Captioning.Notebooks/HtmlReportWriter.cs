@@ -60,6 +60,13 @@ public static class HtmlReportWriter
         AtomicFile.WriteAllText(path, ToHtml(run));
     }
 
+    /// <summary>Writes a standalone page (the reports' style, a local plotly.min.js beside it) around <paramref name="bodyHtml"/>.</summary>
+    public static void WritePage(string path, string title, string bodyHtml)
+    {
+        PlotlyAsset.CopyTo(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        AtomicFile.WriteAllText(path, Head(title) + "<main>\n" + bodyHtml + "\n</main>\n</body>\n</html>\n");
+    }
+
     internal static string Head(string title) =>
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n" +
         $"<title>{Escape(title)}</title>\n<script src=\"{PlotlyAsset.FileName}\"></script>\n<style>\n{ReportStyle.Css}\n</style>\n</head>\n<body>\n";

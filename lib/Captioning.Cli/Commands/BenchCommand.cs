@@ -23,6 +23,8 @@ internal static class BenchCommand
     internal static readonly IReadOnlyDictionary<string, Func<BenchSettings, BenchResult>> Workloads =
         new Dictionary<string, Func<BenchSettings, BenchResult>>(StringComparer.Ordinal)
         {
+            ["train"] = TrainWorkload.Run,
+            ["decode"] = DecodeWorkload.Run,
             ["extract"] = ExtractWorkload.Run,
         };
 

@@ -12,6 +12,7 @@ internal static class CommandRegistry
         yield return ExtractCommand.Create();
         yield return TrainCommand.Create();
         yield return EvaluateCommand.Create();
+        yield return DescribeCommand.Create();
         yield return ScoreCommand.Create();
         yield return InfoCommand.Create();
         yield return DemoCommand.Create();

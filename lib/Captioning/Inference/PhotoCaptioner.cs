@@ -1,0 +1,88 @@
+using Captioning.Data;
+using Captioning.Features;
+using Captioning.Models;
+using Captioning.Torch;
+using Captioning.Training;
+
+namespace Captioning.Inference;
+
+/// <summary>A photo and the caption a run gave it.</summary>
+/// <param name="Path">The image file.</param>
+/// <param name="Caption">The decoded caption (cleaned words, no special tokens).</param>
+/// <param name="LogProbability">The caption's total log-probability under the model.</param>
+public sealed record PhotoCaption(string Path, string Caption, double LogProbability);
+
+/// <summary>
+/// Captions new photos with a trained run: each photo is decoded, resized and normalised for the
+/// run's encoder, encoded, and decoded into a caption by the run's best model.
+/// </summary>
+public sealed class PhotoCaptioner : IDisposable
+{
+    private readonly IFeatureSource source;
+    private readonly CaptionModel model;
+    private readonly Vocabulary vocabulary;
+    private readonly ImagePreprocessor preprocessor;
+
+    private PhotoCaptioner(IFeatureSource source, CaptionModel model, Vocabulary vocabulary)
+    {
+        this.source = source;
+        this.model = model;
+        this.vocabulary = vocabulary;
+        preprocessor = new ImagePreprocessor(source.Preprocessing);
+    }
+
+    /// <summary>
+    /// Opens a run. Its encoder's weights come from <paramref name="weightsPath"/>, or for small-cnn
+    /// from the network saved beside the run's feature store; they must be the weights the training
+    /// features were extracted with.
+    /// </summary>
+    public static PhotoCaptioner Open(RunFolder run, string? weightsPath = null)
+    {
+        var (_, _, inputs, _) = run.ReadConfig();
+        var encoder = inputs.Encoder;
+        weightsPath ??= encoder == EncoderNames.SmallCnn ? inputs.Features + ".small-cnn.safetensors" : null;
+        if (weightsPath == null) throw EncoderNames.MissingWeights(encoder);
+        if (!File.Exists(weightsPath))
+            throw new CaptioningException($"encoder weights '{weightsPath}' do not exist; pass the file the run's features were extracted with as --weights");
+        IFeatureSource source = encoder == EncoderNames.SmallCnn ? SmallCnnEncoder.Load(weightsPath) : PretrainedFeatureSource.Load(encoder, weightsPath);
+        try
+        {
+            var expected = inputs.FeatureFingerprint.Split(':');
+            if (expected.Length > 1 && expected[1] != source.WeightsHash)
+                throw new CaptioningException($"encoder weights '{weightsPath}' (hash {source.WeightsHash}) are not the ones run '{run.Path}' was trained on (hash {expected[1]})");
+            return new PhotoCaptioner(source, run.LoadModel(), run.ReadVocabulary());
+        }
+        catch
+        {
+            (source as IDisposable)?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>One caption per image path, in order; an image that does not decode is named in the error.</summary>
+    public IReadOnlyList<PhotoCaption> Describe(IReadOnlyList<string> imagePaths, DecodeOptions? decode = null)
+    {
+        decode ??= DecodeOptions.Beam3;
+        var result = new List<PhotoCaption>(imagePaths.Count);
+        const int chunk = 16;
+        for (var start = 0; start < imagePaths.Count; start += chunk)
+        {
+            using var scope = DisposeScope.Enter();
+            using var noGrad = NoGradScope.Enter();
+            var paths = imagePaths.Skip(start).Take(chunk).ToList();
+            var pixels = preprocessor.Load(paths); // (N, 3, S, S)
+            var features = source.Encode(pixels); // (N, D)
+            var decoded = CaptionDecoder.Decode(model, features, decode);
+            for (var i = 0; i < paths.Count; i++)
+                result.Add(new PhotoCaption(paths[i], vocabulary.DecodeToString(decoded[i].Tokens.Select(t => (int)t)), decoded[i].LogProbability));
+        }
+        return result;
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        model.Dispose();
+        (source as IDisposable)?.Dispose();
+    }
+}
