@@ -73,6 +73,13 @@ public sealed class EncoderParityTests(ParityOracles oracles, ITestOutputHelper 
         var converted = Path.Combine(oracle.Folder, "resnet50.safetensors");
         var (code, _, error) = CliRunner.Run("weights", "convert", oracle.CheckpointPath, converted);
         Assert.True(code == 0, error);
+        var (inspectCode, listing, inspectError) = CliRunner.Run("weights", "inspect", oracle.CheckpointPath);
+        Assert.True(inspectCode == 0, inspectError);
+        var lines = listing.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("conv1.weight\tfloat32\t[64, 3, 7, 7]", lines[0]);
+        Assert.Equal("fc.bias\tfloat32\t[1000]", lines[^2]);
+        Assert.StartsWith("320 tensors, ", lines[^1]);
+        Assert.EndsWith(" values (pytorch checkpoint)", lines[^1]);
         using var encoder = new ResNet50Encoder();
         EncoderWeights.Load(encoder, converted);
         AssertSameFeatures(encoder, oracle, "features");
