@@ -57,14 +57,14 @@ public static class HtmlReportWriter
     public static void Write(NotebookRun run, string path)
     {
         PlotlyAsset.CopyTo(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        AtomicFile.WriteAllText(path, ToHtml(run));
+        Data.AtomicFile.WriteAllText(path, ToHtml(run));
     }
 
     /// <summary>Writes a standalone page (the reports' style, a local plotly.min.js beside it) around <paramref name="bodyHtml"/>.</summary>
     public static void WritePage(string path, string title, string bodyHtml)
     {
         PlotlyAsset.CopyTo(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        AtomicFile.WriteAllText(path, Head(title) + "<main>\n" + bodyHtml + "\n</main>\n</body>\n</html>\n");
+        Data.AtomicFile.WriteAllText(path, Head(title) + "<main>\n" + bodyHtml + "\n</main>\n</body>\n</html>\n");
     }
 
     internal static string Head(string title) =>

@@ -55,7 +55,7 @@ public static class IpynbWriter
     }
 
     /// <summary>Writes the notebook JSON to <paramref name="path"/> atomically.</summary>
-    public static void Write(NotebookRun run, string path) => AtomicFile.WriteAllText(path, ToJson(run));
+    public static void Write(NotebookRun run, string path) => Data.AtomicFile.WriteAllText(path, ToJson(run));
 
     private static JsonObject Cell(CellResult result)
     {

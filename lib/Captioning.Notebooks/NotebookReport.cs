@@ -37,7 +37,7 @@ public static class NotebookReport
         html.Append("</tbody></table>\n<footer>Written by <code>caption notebook run-all</code>.</footer>\n</main>\n</body>\n</html>\n");
         var path = Path.Combine(folder, "index.html");
         PlotlyAsset.CopyTo(folder);
-        AtomicFile.WriteAllText(path, html.ToString());
+        Data.AtomicFile.WriteAllText(path, html.ToString());
         return path;
     }
 }

@@ -43,6 +43,6 @@ public static class PlotlyAsset
         var source = Locate();
         var destination = Path.Combine(folder, FileName);
         if (File.Exists(destination) && new FileInfo(destination).Length == new FileInfo(source).Length) return;
-        AtomicFile.Copy(source, destination);
+        Data.AtomicFile.Copy(source, destination);
     }
 }

@@ -17,24 +17,7 @@ public sealed class ScoreCommandTests : IDisposable
         return path;
     }
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var (oldOut, oldErr) = (Console.Out, Console.Error);
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        Console.SetOut(output);
-        Console.SetError(error);
-        try
-        {
-            var code = Program.BuildRoot().Parse(args).Invoke();
-            return (code, output.ToString(), error.ToString());
-        }
-        finally
-        {
-            Console.SetOut(oldOut);
-            Console.SetError(oldErr);
-        }
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => Captioning.Tests.Cli.CliRunner.Run(args);
 
     private string References() => Write("refs.txt",
         "1000_ab.jpg#0\tA dog runs .\n1000_ab.jpg#1\tThe dog is running fast\n" +

@@ -1,3 +1,4 @@
+using Captioning.Tests.Cli;
 using System.Text.Json;
 using Captioning.Cli.Commands;
 using Xunit;

@@ -1,3 +1,4 @@
+using Captioning.Tests.Cli;
 using Captioning.Cli;
 using Captioning.Features;
 using Captioning.Torch;

@@ -1,3 +1,4 @@
+using Captioning.Tests.Cli;
 using Captioning.Data;
 using Captioning.Features;
 using Captioning.Tests.Data;

@@ -17,22 +17,9 @@ public sealed class ExtractProcessTests : NativeLeakGuard
         base.Dispose();
     }
 
-    private static string Cli()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir != null && !File.Exists(Path.Combine(dir.FullName, "Captioning.slnx"))) dir = dir.Parent;
-        Assert.NotNull(dir);
-        var cli = Path.Combine(dir.FullName, "lib", "Captioning.Cli", "bin", "Release", "net10.0", "caption");
-        Assert.True(File.Exists(cli), $"build the CLI first: {cli} is missing");
-        return cli;
-    }
+    private static string Cli() => Captioning.Tests.Cli.CliProcess.Path();
 
-    private static Process Start(string cli, string[] args)
-    {
-        var start = new ProcessStartInfo(cli) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        return Process.Start(start)!;
-    }
+    private static Process Start(string cli, string[] args) => Captioning.Tests.Cli.CliProcess.Start(args);
 
     private static (int Code, string Output) Finish(Process process)
     {

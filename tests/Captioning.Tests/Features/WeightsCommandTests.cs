@@ -1,3 +1,4 @@
+using Captioning.Tests.Cli;
 using Captioning.Torch;
 using Captioning.Torch.Serialization;
 using Xunit;

@@ -1,6 +1,6 @@
 using Captioning.Cli;
 
-namespace Captioning.Tests.Features;
+namespace Captioning.Tests.Cli;
 
 /// <summary>Runs the `caption` command line in process and captures its exit code and output.</summary>
 internal static class CliRunner
