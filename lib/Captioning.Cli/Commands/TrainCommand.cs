@@ -24,6 +24,7 @@ internal static class TrainCommand
         var clip = new Option<double?>("--clip") { Description = "Gradient-norm clipping (0: off)." };
         var patience = new Option<int?>("--patience") { Description = "Early stopping patience in epochs (0: off)." };
         var seed = new Option<int?>("--seed") { Description = "Seed for initialisation, shuffling and dropout." };
+        var validateEvery = new Option<int?>("--validate-every") { Description = "Also score greedy BLEU-4 and CIDEr-D on the dev split every N epochs (0: off)." };
         var minCount = new Option<int>("--min-count") { Description = "Minimum training count of a vocabulary word.", DefaultValueFactory = _ => 1 };
         var threads = new Option<int>("--threads") { Description = "libtorch threads (0: one per core)." };
         var output = new Option<string>("--out") { Description = "Run folder to create (or to continue with --resume).", Required = true };
@@ -31,7 +32,7 @@ internal static class TrainCommand
         var force = new Option<bool>("--force") { Description = "Delete whatever run --out holds and start over." };
         var command = new Command("train", "Train a merge or inject captioner on cached features (resumable; best epoch kept by validation loss).")
         {
-            data, features, model, preset, epochs, batch, lr, clip, patience, seed, minCount, threads, output, resume, force,
+            data, features, model, preset, epochs, batch, lr, clip, patience, seed, validateEvery, minCount, threads, output, resume, force,
         };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
@@ -47,6 +48,7 @@ internal static class TrainCommand
                 ClipNorm = parse.GetValue(clip) ?? t.ClipNorm,
                 Patience = parse.GetValue(patience) ?? t.Patience,
                 Seed = parse.GetValue(seed) ?? t.Seed,
+                ValidateEvery = parse.GetValue(validateEvery) ?? t.ValidateEvery,
             };
             t.Validate();
             TorchRuntime.ConfigureThreads(parse.GetValue(threads));
@@ -70,6 +72,7 @@ internal static class TrainCommand
                 Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{CaptionModelOptions.NameOf(options.Architecture)}: {captioner.ParameterCount():N0} parameters, vocabulary {vocabulary.Count:N0}, {train.Captions.Count:N0} training captions, {store.Header.Identity.Encoder} features ({store.Dimension}), {TorchRuntime.Threads} thread(s)"));
                 var trainer = new Trainer();
+                if (t.ValidateEvery > 0) trainer.ValidationMetrics = Evaluation.ValidationScorer.Create(dataset, dev, vocabulary);
                 ProgressReporter? bar = null;
                 trainer.StepCompleted += p =>
                 {
@@ -78,7 +81,7 @@ internal static class TrainCommand
                         ("loss", p.Loss.ToString("F3", CultureInfo.InvariantCulture)), ("tok/s", p.TokensPerSecond.ToString("F0", CultureInfo.InvariantCulture)));
                 };
                 trainer.EpochCompleted += m => Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"epoch {m.Epoch}: train loss {m.TrainLoss:F4}, val loss {m.ValidationLoss:F4}, {m.TokensPerSecond:F0} tokens/s{(m.IsBest ? " (best, saved)" : "")}"));
+                    $"epoch {m.Epoch}: train loss {m.TrainLoss:F4}, val loss {m.ValidationLoss:F4}, {m.TokensPerSecond:F0} tokens/s{Extra(m)}{(m.IsBest ? " (best, saved)" : "")}"));
                 using var cancel = new ConsoleCancellation("after the current step; finished epochs are kept");
                 TrainingResult result;
                 try
@@ -102,6 +105,9 @@ internal static class TrainCommand
         }));
         return command;
     }
+
+    private static string Extra(EpochMetrics m) =>
+        m.Extra == null ? "" : string.Concat(m.Extra.Select(kv => string.Create(CultureInfo.InvariantCulture, $", {kv.Key} {kv.Value:F4}")));
 
     private static RunFolder PrepareFolder(string path, bool resume, bool force)
     {

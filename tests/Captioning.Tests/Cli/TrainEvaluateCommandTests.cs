@@ -48,8 +48,14 @@ public sealed class TrainEvaluateCommandTests(PipelineFixture fixture) : IClassF
     public void TrainThenEvaluate_WritesRunFolderAndScoresModelAndBaselines()
     {
         var run = fixture.NewFolder("run");
-        var (code, stdout, stderr) = CliProcess.Run(Train(run, "par-inject"));
+        var (code, stdout, stderr) = CliProcess.Run(Train(run, "par-inject", 3, "--validate-every", "2"));
         Assert.True(code == 0, stderr);
+        // Greedy dev BLEU-4/CIDEr-D were scored at epoch 2 only.
+        var csv = File.ReadAllLines(Path.Combine(run, "metrics.csv"));
+        Assert.Equal("epoch,train_loss,val_loss,lr,tokens_per_s,seconds,best,val_bleu4,val_cider", csv[0]);
+        Assert.EndsWith(",,", csv[1]);
+        Assert.Matches(@",[0-9.E-]+,[0-9.E-]+$", csv[2]);
+        Assert.Contains("val_bleu4", stderr);
         Assert.Contains("completed: 3 epochs, best epoch", stdout);
         foreach (var file in new[] { "config.json", "vocabulary.json", "metrics.csv", "metrics.jsonl", "train.log", "finished.json",
                      "checkpoints/best.safetensors", "checkpoints/best.json", "checkpoints/last.safetensors" })
