@@ -26,6 +26,7 @@ internal static class BenchCommand
             ["train"] = TrainWorkload.Run,
             ["decode"] = DecodeWorkload.Run,
             ["extract"] = ExtractWorkload.Run,
+            ["memory"] = MemoryWorkload.Run,
         };
 
     internal static Command Create()

@@ -117,8 +117,11 @@ public static class CaptionDecoder
             using var scope = DisposeScope.Enter();
             var (logits, next) = model.Step(current, state);
             var logp = MaskEnd(logits.LogSoftmax(-1), t, options, ids, forceEnd: t == options.MaxLength); // (B*k, V)
-            var done = Tensor.From(finished).Unsqueeze(1); // (B*k, 1)
-            logp = Tensor.Where(done, finishedRow, logp);
+            if (finished.Any(f => f))
+            {
+                var done = Tensor.From(finished).Unsqueeze(1); // (B*k, 1)
+                logp = Tensor.Where(done, finishedRow, logp);
+            }
             var total = (scores.Unsqueeze(1) + logp).Reshape(batch, k * vocab); // (B, k*V)
             var (best, flat) = total.TopK(k, 1); // (B, k)
             var flatIndex = flat.ToArray<long>();

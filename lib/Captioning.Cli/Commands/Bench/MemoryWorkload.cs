@@ -1,0 +1,57 @@
+using Captioning.Data;
+using Captioning.Torch;
+using Captioning.Training;
+
+namespace Captioning.Cli.Commands;
+
+/// <summary>
+/// Peak resident memory of one training epoch at Flickr8k scale through the real trainer: 6,000
+/// images x 5 captions of 8-16 words, 4,096-d float32 features, vocabulary 7,579, the tutorial's
+/// merge model, batch 64, checkpoints written. Reports the process's peak RSS (VmHWM) in MB.
+/// </summary>
+internal static class MemoryWorkload
+{
+    internal static BenchResult Run(BenchSettings settings)
+    {
+        const int images = 6000, perImage = 5;
+        var random = new Random(0);
+        var ids = Enumerable.Range(0, images).Select(i => $"img{i}").ToList();
+        var tokens = new List<int>();
+        var offsets = new List<int> { 0 };
+        var rows = new List<int>();
+        for (var i = 0; i < images; i++)
+        for (var c = 0; c < perImage; c++)
+        {
+            var length = random.Next(8, 17);
+            for (var t = 0; t < length; t++) tokens.Add(random.Next(4, TrainWorkload.Vocabulary));
+            offsets.Add(tokens.Count);
+            rows.Add(i);
+        }
+        var captions = new EncodedCaptions(ids, tokens.ToArray(), offsets.ToArray(), rows.ToArray());
+        TorchRuntime.ManualSeed(0);
+        using var features = Tensor.Randn([images, TrainWorkload.FeatureDimension]).DetachFromScope(); // (6000, 4096)
+        var folder = Directory.CreateTempSubdirectory("caption-bench-memory-").FullName;
+        try
+        {
+            using var model = TrainWorkload.TutorialMerge();
+            var split = new SplitData(captions, features);
+            // Validation on the first 1,000 images' captions keeps the epoch's shape; its cost is small.
+            var dev = new SplitData(new EncodedCaptions(ids.Take(1000).ToList(), tokens.Take(offsets[5000]).ToArray(),
+                offsets.Take(5001).ToArray(), rows.Take(5000).ToArray()), features);
+            new Trainer().Run(model, split, dev, new TrainingOptions(Epochs: 1, BatchSize: 64), new RunFolder(folder));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        return new BenchResult(PeakResidentMegabytes(), "MB peak RSS");
+    }
+
+    internal static double PeakResidentMegabytes()
+    {
+        foreach (var line in File.ReadLines("/proc/self/status"))
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024.0;
+        throw new InvalidOperationException("no VmHWM in /proc/self/status");
+    }
+}
