@@ -56,7 +56,7 @@ internal static class DemoCommand
             }
 
             Console.Error.WriteLine("[demo 7/8] evaluate every model and both baselines on the test split (beam 3, 1000 bootstrap resamples)");
-            var results = runs.Select(r => (r.Name, Result: RunEvaluator.Evaluate(r.Run, Split.Test, DecodeOptions.Beam3))).ToList();
+            var results = runs.Select(r => new DemoRun(r.Name, r.Run, RunEvaluator.Evaluate(r.Run, Split.Test, DecodeOptions.Beam3))).ToList();
             Console.Error.WriteLine("[demo 8/8] write the report");
             var report = DemoReport.Write(Path.Combine(root, "report"), data, results);
 

@@ -7,6 +7,9 @@ using Captioning.Training;
 
 namespace Captioning.Cli.Commands;
 
+/// <summary>One trained demo model: its name, run folder and test-split evaluation.</summary>
+internal sealed record DemoRun(string Name, RunFolder Run, EvaluationResult Result);
+
 /// <summary>The demo's closing table and its HTML summary page.</summary>
 internal static class DemoReport
 {
@@ -16,12 +19,12 @@ internal static class DemoReport
         (Metric.Cider, "CIDEr-D"), (Metric.RougeL, "ROUGE-L"),
     ];
 
-    private static IEnumerable<(string Name, ScoreReport Report)> Rows(IReadOnlyList<(string Name, EvaluationResult Result)> results) =>
+    private static IEnumerable<(string Name, ScoreReport Report)> Rows(IReadOnlyList<DemoRun> results) =>
         results.Select(r => (r.Name, r.Result.Model))
             .Concat(results[0].Result.Baselines.Select(b => ("baseline: " + b.Key, b.Value)));
 
     /// <summary>Test-split scores x100 (coco-caption BLEU, CIDEr-D, ROUGE-L) with 95% bootstrap intervals.</summary>
-    internal static string Table(IReadOnlyList<(string Name, EvaluationResult Result)> results)
+    internal static string Table(IReadOnlyList<DemoRun> results)
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"test split, {results[0].Result.Model.Images} images, beam 3; scores x100 with 95% bootstrap intervals");
@@ -45,7 +48,7 @@ internal static class DemoReport
     private static string F(double v) => (v * 100).ToString("F1", CultureInfo.InvariantCulture);
 
     /// <summary>Writes index.html (table, bar chart, loss curves, gallery) into <paramref name="folder"/>; returns its path.</summary>
-    internal static string Write(string folder, string dataDir, IReadOnlyList<(string Name, EvaluationResult Result)> results)
+    internal static string Write(string folder, string dataDir, IReadOnlyList<DemoRun> results)
     {
         Directory.CreateDirectory(folder);
         var body = new StringBuilder("<h1>Merge vs inject on the synthetic dataset</h1>\n");
@@ -69,9 +72,9 @@ internal static class DemoReport
         body.Append(bars.ToHtml());
 
         var curves = new Figure("Validation loss per epoch", "epoch", "cross-entropy per word");
-        foreach (var (name, result) in results)
+        foreach (var (name, run, _) in results)
         {
-            var history = new RunFolder(Path.GetDirectoryName(Path.GetDirectoryName(result.PredictionsPath)!)!).ReadMetrics();
+            var history = run.ReadMetrics();
             curves.AddLine(name, history.Select(h => (double)h.Epoch).ToList(), history.Select(h => h.ValidationLoss).ToList());
         }
         body.Append(curves.ToHtml());

@@ -41,33 +41,17 @@ internal static class ExtractCommand
             if (name != EncoderNames.SmallCnn && weightsPath == null) throw EncoderNames.MissingWeights(name);
             var dataset = DatasetPreparer.Load(parse.GetValue(data)!, null, new PrepareOptions());
 
-            using var cancel = new CancellationTokenSource();
-            ConsoleCancelEventHandler onCancel = (_, e) =>
-            {
-                // The first Ctrl-C finishes the batch in hand; a second one ends the process at once.
-                if (cancel.IsCancellationRequested) return;
-                e.Cancel = true;
-                Console.Error.WriteLine();
-                Console.Error.WriteLine("stopping after the current batch (Ctrl-C again to abort at once)...");
-                cancel.Cancel();
-            };
-            Console.CancelKeyPress += onCancel;
+            // The first Ctrl-C finishes the batch in hand; a second one ends the process at once.
+            using var cancel = new ConsoleCancellation("after the current batch");
+            var cnn = new SmallCnnOptions(InputSize: parse.GetValue(cnnSize), Epochs: parse.GetValue(cnnEpochs), Seed: parse.GetValue(seed));
+            var source = Resolve(name, weightsPath, dataset, outPath, cnn, parse.GetValue(skipBad), cancel.Token);
             try
             {
-                var cnn = new SmallCnnOptions(InputSize: parse.GetValue(cnnSize), Epochs: parse.GetValue(cnnEpochs), Seed: parse.GetValue(seed));
-                var source = Resolve(name, weightsPath, dataset, outPath, cnn, parse.GetValue(skipBad), cancel.Token);
-                try
-                {
-                    return Extract(dataset, source, outPath, options, cancel.Token);
-                }
-                finally
-                {
-                    (source as IDisposable)?.Dispose();
-                }
+                return Extract(dataset, source, outPath, options, cancel.Token);
             }
             finally
             {
-                Console.CancelKeyPress -= onCancel;
+                (source as IDisposable)?.Dispose();
             }
         }));
         return command;

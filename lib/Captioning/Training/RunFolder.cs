@@ -43,6 +43,16 @@ public sealed class RunFolder
     public string LogPath => System.IO.Path.Combine(Path, "train.log");
     /// <summary>The best epoch's weights.</summary>
     public string BestCheckpointPath => System.IO.Path.Combine(Path, "checkpoints", "best.safetensors");
+    /// <summary>Key prefix of the model tensors in last.safetensors.</summary>
+    public const string ModelPrefix = "model.";
+
+    /// <summary>Key prefix of the optimiser tensors and metadata in last.safetensors.</summary>
+    public const string OptimizerPrefix = "optim.";
+
+    /// <summary>The entries whose key starts with <paramref name="prefix"/>, with the prefix removed.</summary>
+    public static Dictionary<string, T> WithPrefix<T>(IEnumerable<KeyValuePair<string, T>> entries, string prefix) =>
+        entries.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(kv => kv.Key[prefix.Length..], kv => kv.Value);
+
     /// <summary>The latest epoch's weights and optimiser state.</summary>
     public string LastCheckpointPath => System.IO.Path.Combine(Path, "checkpoints", "last.safetensors");
     /// <summary>Written when training has ended.</summary>
@@ -140,8 +150,8 @@ public sealed class RunFolder
         try
         {
             using var weights = SafeTensors.Load(path);
-            var state = weights.Where(kv => !kv.Key.StartsWith("optim.", StringComparison.Ordinal))
-                .ToDictionary(kv => kv.Key.StartsWith("model.", StringComparison.Ordinal) && !best ? kv.Key[6..] : kv.Key, kv => kv.Value);
+            // best.safetensors holds plain state-dict keys; last.safetensors prefixes them (and holds the optimiser too).
+            var state = best ? weights.ToDictionary(kv => kv.Key, kv => kv.Value) : WithPrefix(weights, ModelPrefix);
             model.LoadStateDict(state, strict: true, sourceName: path);
         }
         catch

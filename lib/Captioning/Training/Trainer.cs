@@ -178,14 +178,14 @@ public sealed class Trainer
     {
         // One file holds model and optimiser, so a crash can never pair weights with another epoch's optimiser state.
         var tensors = new Dictionary<string, Tensor>();
-        foreach (var (name, t) in model.StateDict()) tensors["model." + name] = t;
-        foreach (var (name, t) in optimizer.StateDict()) tensors["optim." + name] = t;
+        foreach (var (name, t) in model.StateDict()) tensors[RunFolder.ModelPrefix + name] = t;
+        foreach (var (name, t) in optimizer.StateDict()) tensors[RunFolder.OptimizerPrefix + name] = t;
         var metadata = new Dictionary<string, string>(meta)
         {
             ["best_epoch"] = best.Epoch.ToString(CultureInfo.InvariantCulture),
             ["best_val_loss"] = best.Loss.ToString("R", CultureInfo.InvariantCulture),
         };
-        foreach (var (k, v) in optimizer.StateMetadata()) metadata["optim." + k] = v;
+        foreach (var (k, v) in optimizer.StateMetadata()) metadata[RunFolder.OptimizerPrefix + k] = v;
         if (plateau != null) metadata["plateau"] = JsonSerializer.Serialize(plateau.State);
         SafeTensors.Save(run.LastCheckpointPath, tensors, metadata);
     }
@@ -196,11 +196,8 @@ public sealed class Trainer
         using var saved = SafeTensors.Load(run.LastCheckpointPath);
         var metadata = SafeTensors.ReadMetadata(run.LastCheckpointPath);
         var epoch = int.Parse(metadata["epoch"], CultureInfo.InvariantCulture);
-        model.LoadStateDict(saved.Where(kv => kv.Key.StartsWith("model.", StringComparison.Ordinal)).ToDictionary(kv => kv.Key[6..], kv => kv.Value),
-            strict: true, sourceName: run.LastCheckpointPath);
-        optimizer.LoadStateDict(
-            saved.Where(kv => kv.Key.StartsWith("optim.", StringComparison.Ordinal)).ToDictionary(kv => kv.Key[6..], kv => kv.Value),
-            metadata.Where(kv => kv.Key.StartsWith("optim.", StringComparison.Ordinal)).ToDictionary(kv => kv.Key[6..], kv => kv.Value));
+        model.LoadStateDict(RunFolder.WithPrefix(saved, RunFolder.ModelPrefix), strict: true, sourceName: run.LastCheckpointPath);
+        optimizer.LoadStateDict(RunFolder.WithPrefix(saved, RunFolder.OptimizerPrefix), RunFolder.WithPrefix(metadata, RunFolder.OptimizerPrefix));
         if (plateau != null && metadata.TryGetValue("plateau", out var p)) plateau.State = JsonSerializer.Deserialize<PlateauState>(p)!;
         // Epochs logged after the checkpoint (a crash between the two writes) are dropped and rerun.
         var history = run.ReadMetrics().Where(m => m.Epoch <= epoch).ToList();
