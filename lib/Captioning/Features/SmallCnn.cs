@@ -6,14 +6,19 @@ namespace Captioning.Features;
 /// <summary>
 /// A compact conv net for images without pretrained weights: conv blocks (3x3 conv, BatchNorm,
 /// ReLU, 2x2 max pool) after an optional strided 5x5 stem, average pooling to a 3x3 grid, a ReLU penultimate layer (the feature) and
-/// a linear head of concept logits. Keys: "stem.{0,1}.*" (with a stem), "blocks.{i}.{0,1}.*", "embed.*", "head.*".
+/// a linear head of concept logits. Keys: "stem.{0,1}.*" (with a stem), "blocks.{i}.{0,1}.*", "embed.*" or "cells.*", "head.*".
+/// The penultimate layer is either one dense layer over the whole grid ("embed") or, with a cell
+/// dimension, a 1x1 conv that describes each grid cell on its own ("cells"): the latter keeps what is
+/// where, so a caption model can tell "a red circle left of a blue square" from its mirror image,
+/// which a bag of concept words alone never asks the network to keep.
 /// </summary>
 public sealed class SmallCnn : Module<Tensor, Tensor>
 {
     private readonly Sequential? stem;
     private readonly Sequential blocks;
     private readonly AdaptiveAvgPool2d pool;
-    private readonly Linear embed;
+    private readonly Linear? embed;
+    private readonly Conv2d? cells;
     private readonly Linear head;
 
     /// <summary>Creates the network with PyTorch's default initialisation (seed libtorch first for reproducible weights).</summary>
@@ -21,8 +26,10 @@ public sealed class SmallCnn : Module<Tensor, Tensor>
     /// <param name="featureDimension">Size of the penultimate layer (the stored feature).</param>
     /// <param name="concepts">Number of concept words the head predicts.</param>
     /// <param name="stemChannels">Channels of a 5x5 stride-2 stem before the blocks (0: none); it halves the resolution cheaply.</param>
-    public SmallCnn(IReadOnlyList<int> channels, int featureDimension, int concepts, int stemChannels = 0)
+    /// <param name="cellDimension">Per-cell feature size of the 1x1 conv penultimate layer (0: one dense layer of <paramref name="featureDimension"/> instead).</param>
+    public SmallCnn(IReadOnlyList<int> channels, int featureDimension, int concepts, int stemChannels = 0, int cellDimension = 0)
     {
+        CellDimension = cellDimension;
         StemChannels = stemChannels;
         if (channels.Count == 0 || channels.Any(c => c <= 0)) throw new ArgumentException("every block needs a positive channel count", nameof(channels));
         Channels = channels.ToArray();
@@ -43,8 +50,16 @@ public sealed class SmallCnn : Module<Tensor, Tensor>
         RegisterModule("blocks", blocks);
         // A 3x3 grid rather than one global average: captions name where shapes are ("top left").
         pool = new AdaptiveAvgPool2d((GridSize, GridSize));
-        embed = RegisterModule("embed", new Linear(inChannels * GridSize * GridSize, featureDimension));
-        head = RegisterModule("head", new Linear(featureDimension, concepts));
+        if (cellDimension > 0)
+        {
+            FeatureDimension = cellDimension * GridSize * GridSize;
+            cells = RegisterModule("cells", new Conv2d(inChannels, cellDimension, 1));
+        }
+        else
+        {
+            embed = RegisterModule("embed", new Linear(inChannels * GridSize * GridSize, featureDimension));
+        }
+        head = RegisterModule("head", new Linear(FeatureDimension, concepts));
     }
 
     /// <summary>Side of the pooled grid fed to the penultimate layer.</summary>
@@ -56,7 +71,10 @@ public sealed class SmallCnn : Module<Tensor, Tensor>
     /// <summary>Channels of the strided stem, or 0 without one.</summary>
     public int StemChannels { get; }
 
-    /// <summary>Size of the penultimate layer.</summary>
+    /// <summary>Per-cell size of a 1x1 conv penultimate layer, or 0 for one dense layer.</summary>
+    public int CellDimension { get; }
+
+    /// <summary>Size of the penultimate layer (with cells: cell dimension x 9).</summary>
     public int FeatureDimension { get; }
 
     /// <summary>Number of concept logits.</summary>
@@ -69,8 +87,11 @@ public sealed class SmallCnn : Module<Tensor, Tensor>
         var x = (images - 0.5) * 4.0;               // (N, 3, S, S), roughly zero-centred
         if (stem != null) x = stem.Forward(x);      // (N, stem, S / 2, S / 2)
         x = blocks.Forward(x);                      // (N, C, S / 2^k, S / 2^k)
-        x = pool.Forward(x).Flatten(1);             // (N, C * 9)
-        return embed.Forward(x).Relu().MoveToOuterScope();  // (N, featureDimension)
+        x = pool.Forward(x);                        // (N, C, 3, 3)
+        x = cells != null
+            ? cells.Forward(x).Relu().Flatten(1)    // (N, cell * 9), cell-major per channel
+            : embed!.Forward(x.Flatten(1)).Relu();  // (N, featureDimension)
+        return x.MoveToOuterScope();
     }
 
     /// <summary>Concept logits of (N, 3, S, S) images: (N, concepts).</summary>

@@ -82,6 +82,7 @@ public sealed class SmallCnnEncoder : IFeatureSource, IDisposable
             ["channels"] = string.Join(",", network.Channels.Select(c => c.ToString(CultureInfo.InvariantCulture))),
             ["stem_channels"] = network.StemChannels.ToString(CultureInfo.InvariantCulture),
             ["feature_dimension"] = network.FeatureDimension.ToString(CultureInfo.InvariantCulture),
+            ["cell_dimension"] = network.CellDimension.ToString(CultureInfo.InvariantCulture),
             ["input_size"] = inputSize.ToString(CultureInfo.InvariantCulture),
             ["concepts"] = string.Join("\n", concepts.Words),
             ["dataset_fingerprint"] = datasetFingerprint,
@@ -103,7 +104,8 @@ public sealed class SmallCnnEncoder : IFeatureSource, IDisposable
         var channels = Field("channels").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
         var concepts = new Concepts(Field("concepts").Split('\n'));
         var network = new SmallCnn(channels, int.Parse(Field("feature_dimension"), CultureInfo.InvariantCulture), concepts.Count,
-            int.Parse(Field("stem_channels"), CultureInfo.InvariantCulture));
+            int.Parse(Field("stem_channels"), CultureInfo.InvariantCulture),
+            metadata.TryGetValue("cell_dimension", out var cells) ? int.Parse(cells, CultureInfo.InvariantCulture) : 0);
         try
         {
             using (var tensors = SafeTensors.Load(path)) network.LoadStateDict(tensors, strict: true, sourceName: path);

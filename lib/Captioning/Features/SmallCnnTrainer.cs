@@ -19,8 +19,10 @@ namespace Captioning.Features;
 /// <param name="StemChannels">Channels of a 5x5 stride-2 stem before the blocks (0: none), for sharper inputs at little cost.</param>
 /// <param name="BalancePositives">Weight each concept's positives by sqrt(negatives / positives) in the loss.</param>
 /// <param name="MinAgreement">A concept must be used by at least this fraction of the captions of the images it describes, on average (0 keeps every word).</param>
+/// <param name="CellDimension">Per-cell size of the penultimate layer, a 1x1 conv over the 3x3 grid (feature = 9 x this); 0 uses one dense layer of <paramref name="FeatureDimension"/> instead.</param>
 public sealed record SmallCnnOptions(int InputSize = 48, int[]? Channels = null, int FeatureDimension = 256, int Epochs = 8,
-    int BatchSize = 32, double LearningRate = 3e-3, int Seed = 1, int MinImages = 5, int MaxConcepts = 1000, double MinAgreement = 0.5, bool BalancePositives = false, int StemChannels = 0)
+    int BatchSize = 32, double LearningRate = 3e-3, int Seed = 1, int MinImages = 5, int MaxConcepts = 1000, double MinAgreement = 0.5, bool BalancePositives = false, int StemChannels = 0,
+    int CellDimension = 0)
 {
     /// <summary>The default channel plan.</summary>
     public static IReadOnlyList<int> DefaultChannels { get; } = [16, 32, 64, 128];
@@ -30,7 +32,7 @@ public sealed record SmallCnnOptions(int InputSize = 48, int[]? Channels = null,
 
     /// <summary>Every setting as one string, saved with the weights so a rerun can tell whether they can be reused.</summary>
     public string Signature => FormattableString.Invariant(
-        $"size={InputSize};channels={string.Join(",", ChannelPlan)};dim={FeatureDimension};epochs={Epochs};batch={BatchSize};lr={LearningRate:R};seed={Seed};min={MinImages};max={MaxConcepts};agree={MinAgreement:R};balance={BalancePositives};stem={StemChannels}");
+        $"size={InputSize};channels={string.Join(",", ChannelPlan)};dim={FeatureDimension};epochs={Epochs};batch={BatchSize};lr={LearningRate:R};seed={Seed};min={MinImages};max={MaxConcepts};agree={MinAgreement:R};balance={BalancePositives};stem={StemChannels};cells={CellDimension}");
 
     /// <summary>Throws a <see cref="CaptioningException"/> for settings that cannot work.</summary>
     public void Validate()
@@ -39,6 +41,7 @@ public sealed record SmallCnnOptions(int InputSize = 48, int[]? Channels = null,
         if (ChannelPlan.Count == 0 || ChannelPlan.Any(c => c <= 0) || StemChannels < 0 || InputSize >> (ChannelPlan.Count + (StemChannels > 0 ? 1 : 0)) < 1)
             throw new CaptioningException($"small-cnn channels [{string.Join(", ", ChannelPlan)}] do not fit a {InputSize}-pixel input; expected 1 to log2(size) positive counts");
         if (MinAgreement is < 0 or > 1) throw new CaptioningException($"small-cnn caption agreement {MinAgreement} must be between 0 and 1");
+        if (CellDimension < 0) throw new CaptioningException($"small-cnn cell dimension {CellDimension} must be 0 (one dense layer) or positive");
         if (FeatureDimension <= 0 || Epochs <= 0 || BatchSize <= 0 || LearningRate <= 0 || MinImages <= 0 || MaxConcepts <= 0)
             throw new CaptioningException("small-cnn feature dimension, epochs, batch size, learning rate, minimum images and maximum concepts must all be positive");
     }
@@ -92,7 +95,7 @@ public static class SmallCnnTrainer
         var devLabels = concepts.Labels(dev.Images, cleaner);
 
         TorchRuntime.ManualSeed((ulong)options.Seed);
-        var network = new SmallCnn(options.ChannelPlan, options.FeatureDimension, concepts.Count, options.StemChannels);
+        var network = new SmallCnn(options.ChannelPlan, options.FeatureDimension, concepts.Count, options.StemChannels, options.CellDimension);
         try
         {
             using var labels = Tensor.From<float>(trainLabels, [train.Images.Count, concepts.Count]); // (N, K)

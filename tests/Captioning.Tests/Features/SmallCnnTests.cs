@@ -52,6 +52,33 @@ public sealed class SmallCnnTests(SmallSyntheticFixture fixture) : NativeLeakGua
     }
 
     [Fact]
+    public void CellLayout_DescribesEachGridCellOnItsOwn()
+    {
+        TorchRuntime.ManualSeed(3);
+        using var network = new SmallCnn([8, 16], 0, 5, cellDimension: 4);
+        network.Eval();
+        var keys = network.StateDict().Select(p => p.Key).ToList();
+        Assert.Equal(["cells.weight", "cells.bias", "head.weight", "head.bias"], keys[^4..]);
+        Assert.Equal(36, network.FeatureDimension);
+        using var scope = DisposeScope.Enter();
+        // Two 24x24 images that differ only in the bottom-right 8x8 block: after two 2x2 pools the grid
+        // cells are 2x2 of the 6x6 map (8x8 input pixels, receptive fields reaching 3 pixels beyond),
+        // so the top-left cell (index 0 of each channel's 3x3 block) must not change.
+        var a = Tensor.Rand([1, 3, 24, 24]);
+        var b = a.Clone();
+        b.Narrow(2, 16, 8).Narrow(3, 16, 8).Fill_(1.0);
+        var fa = network.Features(a).ToFloatArray();
+        var fb = network.Features(b).ToFloatArray();
+        for (var channel = 0; channel < 4; channel++)
+        {
+            Assert.Equal(fa[channel * 9], fb[channel * 9]);
+            Assert.Equal(fa[channel * 9 + 1], fb[channel * 9 + 1]);
+        }
+        Assert.NotEqual(fa.Select((v, i) => i % 9 == 8 ? v : 0), fb.Select((v, i) => i % 9 == 8 ? v : 0));
+        Assert.Equal([1L, 5L], network.Forward(a).Shape);
+    }
+
+    [Fact]
     public void Train_BeatsAlwaysFrequentBaselineAndIsDeterministic()
     {
         var first = SmallCnnTrainer.Train(dataset, Tiny, Path.Combine(folder.Path, "a.safetensors"));
