@@ -8,7 +8,7 @@ namespace Captioning.Cli.Commands;
 /// Reports command-line parse errors as one line plus a `--help` hint instead of System.CommandLine's
 /// error list followed by the whole help text, which buries the reason in a screenful of options.
 /// </summary>
-internal static class ParseErrors
+internal static partial class ParseErrors
 {
     internal static int Invoke(ParseResult parse)
     {
@@ -20,9 +20,32 @@ internal static class ParseErrors
     /// <summary>`error: reason[; reason]; see caption VERB --help`, with any line breaks in a reason folded.</summary>
     internal static string Line(ParseResult parse)
     {
-        var reasons = parse.Errors.Select(e => e.Message.ReplaceLineEndings(" ").Trim().TrimEnd('.')).Distinct(StringComparer.Ordinal);
+        var reasons = parse.Errors.Select(e => Friendly(e.Message.ReplaceLineEndings(" ").Trim().TrimEnd('.')) + MissingArguments(e)).Distinct(StringComparer.Ordinal);
         return $"error: {string.Join("; ", reasons)}; see {CommandPath(parse.CommandResult)} --help";
     }
+
+    // System.CommandLine says "Required argument missing for command: 'run'" without naming the argument.
+    private static string MissingArguments(ParseError error)
+    {
+        if (error.SymbolResult is ArgumentResult { Tokens.Count: 0 } argument) return $" ({argument.Argument.Name})";
+        if (error.SymbolResult is not CommandResult command) return "";
+        var missing = command.Command.Arguments
+            .Where(a => a.Arity.MinimumNumberOfValues > 0 && (command.GetResult(a) is not ArgumentResult r || r.Tokens.Count == 0))
+            .Select(a => a.Name).ToList();
+        return missing.Count == 0 ? "" : $" ({string.Join(", ", missing)})";
+    }
+
+    // "as expected type 'System.Nullable`1[System.Int32]'" means nothing to a user; say "as an integer".
+    private static string Friendly(string message) => ExpectedType().Replace(message, m => m.Groups[1].Value switch
+    {
+        "Int32" or "Int64" => "as an integer",
+        "Double" or "Single" => "as a number",
+        "Boolean" => "as true or false",
+        _ => m.Value,
+    });
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"as expected type '(?:System\.Nullable`1\[)?System\.(\w+)\]?'")]
+    private static partial System.Text.RegularExpressions.Regex ExpectedType();
 
     private static string CommandPath(CommandResult result)
     {
