@@ -20,7 +20,7 @@ internal static partial class ParseErrors
     /// <summary>`error: reason[; reason]; see caption VERB --help`, with any line breaks in a reason folded.</summary>
     internal static string Line(ParseResult parse)
     {
-        var reasons = parse.Errors.Select(e => Friendly(e.Message.ReplaceLineEndings(" ").Trim().TrimEnd('.')) + MissingArguments(e)).Distinct(StringComparer.Ordinal);
+        var reasons = parse.Errors.Select(e => Friendly(e.Message.ReplaceLineEndings(" ").Trim().TrimEnd('.')) + MissingArguments(e) + Suggestion(e, parse.CommandResult.Command)).Distinct(StringComparer.Ordinal);
         return $"error: {string.Join("; ", reasons)}; see {CommandPath(parse.CommandResult)} --help";
     }
 
@@ -36,16 +36,51 @@ internal static partial class ParseErrors
     }
 
     // "as expected type 'System.Nullable`1[System.Int32]'" means nothing to a user; say "as an integer".
-    private static string Friendly(string message) => ExpectedType().Replace(message, m => m.Groups[1].Value switch
+    private static string Friendly(string message) => EnumChoices().Replace(ExpectedType().Replace(message, m => m.Groups[1].Value switch
     {
         "Int32" or "Int64" => "as an integer",
         "Double" or "Single" => "as a number",
         "Boolean" => "as true or false",
         _ => m.Value,
-    });
+    }), m => $"; expected one of: {string.Join(", ", m.Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries))}");
+
+    [System.Text.RegularExpressions.GeneratedRegex(@" as expected type '[\w.`\[\]]+'\. Did you mean one of the following\? (.+)$")]
+    private static partial System.Text.RegularExpressions.Regex EnumChoices();
 
     [System.Text.RegularExpressions.GeneratedRegex(@"as expected type '(?:System\.Nullable`1\[)?System\.(\w+)\]?'")]
     private static partial System.Text.RegularExpressions.Regex ExpectedType();
+
+    // A mistyped option ("--iteration") gets the closest option of the verb, at most two edits away.
+    private static string Suggestion(ParseError error, Command command)
+    {
+        var match = Unrecognized().Match(error.Message);
+        if (!match.Success) return "";
+        var token = match.Groups[1].Value;
+        var best = command.Options.SelectMany(o => o.Aliases.Prepend(o.Name)).Where(n => n.StartsWith("--", StringComparison.Ordinal))
+            .Select(n => (Name: n, Distance: EditDistance(token, n))).Where(c => c.Distance <= 2)
+            .OrderBy(c => c.Distance).ThenBy(c => c.Name, StringComparer.Ordinal).FirstOrDefault();
+        return best.Name == null ? "" : $" (did you mean {best.Name}?)";
+    }
+
+    private static int EditDistance(string a, string b)
+    {
+        var row = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var diagonal = row[0];
+            row[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var above = row[j];
+                row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), diagonal + (a[i - 1] == b[j - 1] ? 0 : 1));
+                diagonal = above;
+            }
+        }
+        return row[b.Length];
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^Unrecognized command or argument '(--[^']+)'")]
+    private static partial System.Text.RegularExpressions.Regex Unrecognized();
 
     private static string CommandPath(CommandResult result)
     {

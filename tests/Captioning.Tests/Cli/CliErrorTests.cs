@@ -187,31 +187,6 @@ public class CliErrorTests(CliErrorFixture files) : NativeLeakGuard, IClassFixtu
     }
 
     [Fact]
-    public void Run_NamesEveryParseErrorOnOneLine()
-    {
-        var (code, _, error) = CliRunner.Run("train", "--epochs", "x");
-        Assert.Equal(1, code);
-        Assert.Equal("error: Option '--data' is required; Option '--features' is required; Cannot parse argument 'x' for option '--epochs' as an integer; "
-            + "Option '--out' is required; see caption train --help" + Environment.NewLine, error);
-    }
-
-    [Fact]
-    public void Run_AsksForAVerbInOneLine()
-    {
-        var (code, _, error) = CliRunner.Run("weights");
-        Assert.Equal(1, code);
-        Assert.Equal("error: Required command was not provided; see caption weights --help" + Environment.NewLine, error);
-    }
-
-    [Fact]
-    public void Run_NamesTheMissingArgument()
-    {
-        var (code, _, error) = CliRunner.Run("report", "png", files.Path("page.html"));
-        Assert.Equal(1, code);
-        Assert.Equal("error: Required argument missing for command: 'png' (out); see caption report png --help" + Environment.NewLine, error);
-    }
-
-    [Fact]
     public void Cases_CoverEveryVerbWithEveryKindOfBadInput()
     {
         var kinds = new[] { Missing, BadValue, Unreadable };
