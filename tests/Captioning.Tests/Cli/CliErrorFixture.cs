@@ -23,6 +23,8 @@ public sealed class CliErrorFixture : IDisposable
         Directory.CreateDirectory(Path("empty-data"));
         // The smallest valid dataset, for verbs that read it before the bad input under test.
         SyntheticDataset.Generate(Path("data"), images: 8, seed: 1, sizePx: 32, threads: 1);
+        SyntheticDataset.Generate(Path("baddata"), images: 8, seed: 1, sizePx: 32, threads: 1);
+        File.WriteAllBytes(Path("baddata/Flickr8k_text/Flickr8k.token.txt"), Garbage);
         Directory.CreateDirectory(Path("badrun"));
         File.WriteAllText(Path("badrun/config.json"), "{not json");
         File.WriteAllText(Path("refs.txt"), "a.jpg#0\ta dog runs\nb.jpg#0\ta cat sits\n");

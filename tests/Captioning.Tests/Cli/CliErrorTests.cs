@@ -40,6 +40,7 @@ public class CliErrorTests(CliErrorFixture files) : NativeLeakGuard, IClassFixtu
         ("prepare", Unreadable, ["prepare", "--data", "{root}/garbage.bin", "--out", "{root}/p"], "{root}/garbage.bin"),
         ("prepare", Unreadable, ["prepare", "--data", "{root}/empty-data", "--karpathy", "{root}/garbage.bin", "--out", "{root}/p"], "{root}/garbage.bin"),
         ("prepare", Unreadable, ["prepare", "--data", "{root}/empty-data", "--karpathy", "{root}/adir", "--out", "{root}/p"], "{root}/adir"),
+        ("prepare", Unreadable, ["prepare", "--data", "{root}/baddata", "--out", "{root}/p"], "{root}/baddata/Flickr8k_text/Flickr8k.token.txt"),
         ("prepare", Output, ["prepare", "--data", "{root}/empty-data", "--out", "{root}/afile.txt/p"], "{root}/afile.txt"),
 
         ("extract", Missing, ["extract", "--data", "{root}/nope", "--encoder", "small-cnn", "--out", "{root}/e.feat"], "{root}/nope"),
@@ -48,6 +49,7 @@ public class CliErrorTests(CliErrorFixture files) : NativeLeakGuard, IClassFixtu
         ("extract", BadValue, ["extract", "--data", "{root}/empty-data", "--encoder", "small-cnn", "--dtype", "float8", "--out", "{root}/e.feat"], "--dtype"),
         ("extract", BadValue, ["extract", "--data", "{root}/empty-data", "--encoder", "small-cnn", "--batch", "0", "--out", "{root}/e.feat"], "--batch"),
         ("extract", BadValue, ["extract", "--data", "{root}/empty-data", "--encoder", "small-cnn", "--cnn-epochs", "-1", "--out", "{root}/e.feat"], "--cnn-epochs"),
+        ("extract", BadValue, ["extract", "--data", "{root}/empty-data", "--encoder", "small-cnn", "--threads", "-2", "--out", "{root}/e.feat"], "--threads must be 0 (one per core) or more, got -2"),
         ("extract", Unreadable, ["extract", "--data", "{root}/data", "--encoder", "small-cnn", "--weights", "{root}/garbage.bin", "--out", "{root}/e.feat"], "{root}/garbage.bin"),
         ("extract", Unreadable, ["extract", "--data", "{root}/empty-data", "--encoder", "resnet50", "--weights", "{root}/adir", "--out", "{root}/e.feat"], "{root}/adir"),
         ("extract", Unreadable, ["extract", "--data", "{root}/garbage.bin", "--encoder", "small-cnn", "--out", "{root}/e.feat"], "{root}/garbage.bin"),
@@ -62,6 +64,7 @@ public class CliErrorTests(CliErrorFixture files) : NativeLeakGuard, IClassFixtu
         ("train", BadValue, ["train", "--data", "{root}/empty-data", "--features", "{root}/garbage.bin", "--min-count", "0", "--out", "{root}/r"], "--min-count"),
         ("train", Unreadable, ["train", "--data", "{root}/data", "--features", "{root}/garbage.bin", "--out", "{root}/r"], "{root}/garbage.bin"),
         ("train", Unreadable, ["train", "--data", "{root}/empty-data", "--features", "{root}/adir", "--out", "{root}/r"], "{root}/adir"),
+        ("train", Unreadable, ["train", "--data", "{root}/baddata", "--features", "{root}/garbage.bin", "--out", "{root}/r"], "{root}/baddata/Flickr8k_text/Flickr8k.token.txt"),
         ("train", Output, ["train", "--data", "{root}/empty-data", "--features", "{root}/garbage.bin", "--out", "{root}/afile.txt/r"], "{root}/afile.txt"),
 
         ("evaluate", Missing, ["evaluate", "--run", "{root}/nope"], "{root}/nope"),
