@@ -18,7 +18,9 @@ internal static class CommandRunner
             Console.Error.WriteLine($"error: {e.Message}");
             return UserError;
         }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException)
+        // Files the user named: missing, unreadable or not writable. Verbs check their paths up front with a
+        // clearer sentence (InputPaths); this is the net for what only shows up while the job runs.
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return UserError;

@@ -20,7 +20,7 @@ internal static class DataSynthCommand
         };
         synth.SetAction(parse => CommandRunner.Run(() =>
         {
-            var dir = parse.GetValue(output)!;
+            var dir = InputPaths.OutputFolder(parse.GetValue(output)!, "--out");
             var result = SyntheticDataset.Generate(dir, parse.GetValue(images), parse.GetValue(seed), parse.GetValue(size),
                 parse.GetValue(force), parse.GetValue(threads));
             if (result.AlreadyComplete)

@@ -28,7 +28,12 @@ internal static class DemoCommand
         };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
-            var root = Path.GetFullPath(parse.GetValue(dir)!);
+            // Every option is checked before stage 1: a bad value found by a later stage would surface
+            // after minutes of work and below the stage banners.
+            new SyntheticSettings(parse.GetValue(images), 1, 112).Validate();
+            if (parse.GetValue(epochs) is < 1) throw new CaptioningException($"--epochs must be at least 1, got {parse.GetValue(epochs)}");
+            if (parse.GetValue(threads) < 0) throw new CaptioningException($"--threads must be 0 (one per core) or more, got {parse.GetValue(threads)}");
+            var root = Path.GetFullPath(InputPaths.OutputFolder(parse.GetValue(dir)!, "--dir"));
             if (parse.GetValue(fresh) && Directory.Exists(root)) Directory.Delete(root, recursive: true);
             Directory.CreateDirectory(root);
             var threadArgs = new[] { "--threads", parse.GetValue(threads).ToString(CultureInfo.InvariantCulture) };
@@ -73,7 +78,7 @@ internal static class DemoCommand
     {
         Console.Error.WriteLine($"[demo {number}/8] {what}");
         Console.Error.WriteLine($"  $ caption {string.Join(' ', args.Select(a => a.Contains(' ') ? $"\"{a}\"" : a))}");
-        var code = Program.BuildRoot().Parse(args).Invoke();
+        var code = Program.Run(args);
         if (code != 0) throw new DemoStageFailedException(code, $"demo stopped: `caption {args[0]}` exited with code {code}; fix the error above and rerun the demo to continue where it stopped");
     }
 }

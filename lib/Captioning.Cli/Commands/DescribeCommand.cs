@@ -25,12 +25,26 @@ internal static class DescribeCommand
         command.SetAction(parse => CommandRunner.Run(() =>
         {
             TorchRuntime.ConfigureThreads(parse.GetValue(threads));
+            var decode = new DecodeOptions(BeamSize: parse.GetValue(beam), MaxLength: parse.GetValue(maxLength));
+            decode.Validate(long.MaxValue); // the option ranges now; the beam-vs-vocabulary bound once the run is loaded
             var paths = parse.GetValue(images)!;
+            // Decoding every photo first costs milliseconds and turns a bad file into an error before the model loads.
             foreach (var path in paths)
-                if (!File.Exists(path)) throw new CaptioningException($"image '{path}' does not exist");
-            var folder = new RunFolder(parse.GetValue(run)!);
+            {
+                InputPaths.File(path, "image", "a JPEG or PNG file");
+                try
+                {
+                    ImageCodec.LoadTensor(path).Dispose();
+                }
+                catch (CaptioningException e)
+                {
+                    throw new CaptioningException($"{e.Message}; expected a JPEG or PNG file", e);
+                }
+            }
+            var folder = new RunFolder(InputPaths.Folder(parse.GetValue(run)!, "--run", "a trained run from `caption train`"));
+            if (parse.GetValue(weights) is { } w) InputPaths.File(w, "--weights", "the encoder weights the run's features were extracted with");
             using var captioner = PhotoCaptioner.Open(folder, parse.GetValue(weights));
-            var captions = captioner.Describe(paths, new DecodeOptions(BeamSize: parse.GetValue(beam), MaxLength: parse.GetValue(maxLength)));
+            var captions = captioner.Describe(paths, decode);
             if (parse.GetValue(json))
                 Console.WriteLine(JsonSerializer.Serialize(captions.Select(c => new { image = c.Path, caption = c.Caption, log_probability = c.LogProbability })));
             else

@@ -35,9 +35,10 @@ internal static class EvaluateCommand
                 var other => throw new CaptioningException($"unknown --split '{other}'; expected test, dev or train"),
             };
             TorchRuntime.ConfigureThreads(parse.GetValue(threads));
-            var folder = new RunFolder(parse.GetValue(run)!);
-            if (!Directory.Exists(folder.Path)) throw new CaptioningException($"run folder '{folder.Path}' does not exist");
             var decode = new DecodeOptions(BeamSize: parse.GetValue(beam), MaxLength: parse.GetValue(maxLength), LengthPenalty: parse.GetValue(alpha));
+            decode.Validate(long.MaxValue); // the option ranges now; the beam-vs-vocabulary bound once the run is loaded
+            if (parse.GetValue(bootstrapN) < 0) throw new CaptioningException($"--bootstrap must be 0 or more, got {parse.GetValue(bootstrapN)}");
+            var folder = new RunFolder(InputPaths.Folder(parse.GetValue(run)!, "--run", "a trained run from `caption train`"));
             var result = RunEvaluator.Evaluate(folder, which, decode, new BootstrapOptions(parse.GetValue(bootstrapN), parse.GetValue(seed)));
             if (parse.GetValue(json))
             {

@@ -32,12 +32,16 @@ internal static class ExtractCommand
         {
             var name = parse.GetValue(encoder)!;
             EncoderNames.Validate(name);
-            var outPath = parse.GetValue(output)!;
+            var outPath = InputPaths.OutputFile(parse.GetValue(output)!, "--out");
+            InputPaths.Folder(parse.GetValue(data)!, "--data", "Flickr8k_text/ and Flickr8k_Dataset/");
             var options = new ExtractOptions(FeatureStoreHeader.ParseDType(parse.GetValue(dtype)!, "--dtype"), parse.GetValue(batch),
                 parse.GetValue(skipBad), parse.GetValue(force));
             options.Validate();
             TorchRuntime.ConfigureThreads(parse.GetValue(threads));
             var weightsPath = parse.GetValue(weights);
+            if (weightsPath != null) InputPaths.File(weightsPath, "--weights", "a .pth checkpoint or a .safetensors file");
+            // Checked here because SmallCnnOptions' own message lists every field without naming the option.
+            if (parse.GetValue(cnnEpochs) < 1) throw new CaptioningException($"--cnn-epochs must be at least 1, got {parse.GetValue(cnnEpochs)}");
             if (name != EncoderNames.SmallCnn && weightsPath == null) throw EncoderNames.MissingWeights(name);
             var dataset = DatasetPreparer.Load(parse.GetValue(data)!, null, new PrepareOptions());
 

@@ -14,6 +14,8 @@ internal static class NotebookCommand
         return command;
     }
 
+    private const string DibExpected = "a .dib notebook (UTF-8 text)";
+
     private static Option<string[]> SetOption() => new("--set")
     {
         Description = "Replace a value of the notebook's parameters cell, e.g. --set epochs=1 (repeatable).",
@@ -39,8 +41,9 @@ internal static class NotebookCommand
         command.SetAction(result => CommandRunner.Run(() =>
         {
             var parameters = NotebookParameters.ParseAssignments(result.GetValue(set) ?? []);
-            var notebook = DibParser.Load(result.GetValue(file)!);
-            var run = RunOne(notebook, parameters, ignoreUnknown: false, result.GetValue(output)!);
+            var outDir = InputPaths.OutputFolder(result.GetValue(output)!, "--out");
+            var notebook = DibParser.Load(InputPaths.TextFile(result.GetValue(file)!, "notebook", DibExpected));
+            var run = RunOne(notebook, parameters, ignoreUnknown: false, outDir);
             if (!run.Succeeded) throw new CaptioningException(run.FailureSummary());
         }));
         return command;
@@ -57,14 +60,14 @@ internal static class NotebookCommand
         };
         command.SetAction(result => CommandRunner.Run(() =>
         {
-            var folder = result.GetValue(dir)!;
-            if (!Directory.Exists(folder)) throw new CaptioningException($"--dir '{folder}' does not exist");
+            var folder = InputPaths.Folder(result.GetValue(dir)!, "--dir", "NN-*.dib notebooks");
+            InputPaths.OutputFolder(result.GetValue(output)!, "--out");
             var files = Directory.GetFiles(folder, "*.dib")
                 .Where(f => char.IsAsciiDigit(Path.GetFileName(f)[0]) && char.IsAsciiDigit(Path.GetFileName(f)[1]) && Path.GetFileName(f)[2] == '-')
                 .Order(StringComparer.Ordinal).ToList();
             if (files.Count == 0) throw new CaptioningException($"--dir '{folder}' holds no NN-*.dib notebooks (e.g. 01-data-preparation.dib)");
             var parameters = NotebookParameters.ParseAssignments(result.GetValue(set) ?? []);
-            var notebooks = files.Select(DibParser.Load).ToList();
+            var notebooks = files.Select(f => DibParser.Load(InputPaths.TextFile(f, "notebook", DibExpected))).ToList();
             // One --set applies to every notebook that declares the name; a name none declares is a typo.
             var declared = notebooks.SelectMany(n => NotebookParameters.Read(n).Select(p => p.Name)).ToHashSet();
             var unknown = parameters.Keys.Where(k => !declared.Contains(k)).ToList();

@@ -22,8 +22,13 @@ internal static class PrepareCommand
         command.SetAction(parse => CommandRunner.Run(() =>
         {
             var options = new PrepareOptions(parse.GetValue(minCount), parse.GetValue(keepSingle), parse.GetValue(skipMissing), parse.GetValue(restval));
-            var outDir = parse.GetValue(output)!;
-            var summary = DatasetPreparer.Prepare(parse.GetValue(data)!, parse.GetValue(karpathy), outDir, options);
+            if (options.MinCount < 1) throw new CaptioningException($"--min-count must be at least 1, got {options.MinCount}");
+            var outDir = InputPaths.OutputFolder(parse.GetValue(output)!, "--out");
+            var split = parse.GetValue(karpathy);
+            if (split != null) InputPaths.File(split, "--karpathy", "a Karpathy split JSON file such as dataset_flickr8k.json");
+            var dataDir = InputPaths.Folder(parse.GetValue(data)!, "--data",
+                split == null ? "Flickr8k_text/ and Flickr8k_Dataset/" : "the images the Karpathy file names");
+            var summary = DatasetPreparer.Prepare(dataDir, split, outDir, options);
             foreach (var line in summary.Lines()) Console.WriteLine(line);
             Console.WriteLine($"wrote {DatasetPreparer.DescriptionsFile}, {DatasetPreparer.VocabularyFile} and {DatasetPreparer.SummaryFile} to '{outDir}'");
         }));

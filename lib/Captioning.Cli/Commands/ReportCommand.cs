@@ -18,6 +18,8 @@ internal static class ReportCommand
         };
         render.SetAction(result => CommandRunner.Run(() =>
         {
+            InputPaths.File(result.GetValue(html)!, "report", "an HTML file");
+            InputPaths.OutputFile(result.GetValue(png)!, "OUT");
             ReportScreenshot.Render(result.GetValue(html)!, result.GetValue(png)!, result.GetValue(width), result.GetValue(height));
             Console.WriteLine($"wrote {result.GetValue(png)}");
         }));

@@ -22,10 +22,12 @@ internal static class ScoreCommand
         };
         command.SetAction(result => CommandRunner.Run(() =>
         {
-            var referencesPath = result.GetValue(references)!;
-            var predictionsPath = result.GetValue(predictions)!;
+            var referencesPath = InputPaths.File(result.GetValue(references)!, "--references", "a Flickr8k token file ('<image>.jpg#<k><TAB><caption>' lines)");
+            var predictionsPath = InputPaths.File(result.GetValue(predictions)!, "--predictions", "'<image><TAB><caption>' lines or a COCO results JSON array");
             var splitPath = result.GetValue(split);
+            if (splitPath != null) InputPaths.File(splitPath, "--split", "a file with one image file name per line");
             var comparePath = result.GetValue(compare);
+            if (comparePath != null) InputPaths.File(comparePath, "--compare", "a second predictions file");
             var resamples = result.GetValue(bootstrap);
             if (resamples < 0) throw new CaptioningException($"--bootstrap must be 0 or more, got {resamples}");
             if (comparePath is not null && resamples == 0) throw new CaptioningException("--compare needs bootstrap resamples: drop --bootstrap 0 or give a positive count");

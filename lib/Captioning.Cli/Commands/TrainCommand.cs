@@ -52,9 +52,11 @@ internal static class TrainCommand
             };
             t.Validate();
             TorchRuntime.ConfigureThreads(parse.GetValue(threads));
-            var run = PrepareFolder(parse.GetValue(output)!, parse.GetValue(resume), parse.GetValue(force));
+            if (parse.GetValue(minCount) < 1) throw new CaptioningException($"--min-count must be at least 1, got {parse.GetValue(minCount)}");
+            var dataPath = InputPaths.Folder(parse.GetValue(data)!, "--data", "Flickr8k_text/ and Flickr8k_Dataset/");
+            InputPaths.File(parse.GetValue(features)!, "--features", "a feature store from `caption extract`");
+            var run = PrepareFolder(InputPaths.OutputFolder(parse.GetValue(output)!, "--out"), parse.GetValue(resume), parse.GetValue(force));
 
-            var dataPath = parse.GetValue(data)!;
             var dataset = DatasetPreparer.Load(dataPath, null, new PrepareOptions());
             using var store = FeatureStore.Open(parse.GetValue(features)!);
             var vocabulary = TrainingData.BuildVocabulary(dataset, parse.GetValue(minCount));

@@ -26,7 +26,8 @@ internal static class WeightsCommand
         {
             var from = result.GetValue(input)!;
             var to = result.GetValue(output)!;
-            RequireFile(from);
+            InputPaths.File(from, "IN", "a .pth checkpoint or a .safetensors file");
+            InputPaths.OutputFile(to, "OUT");
             if (Path.GetFullPath(from) == Path.GetFullPath(to)) throw new CaptioningException($"'{to}': the output would overwrite the input; choose another OUT path");
             using var tensors = EncoderWeights.ReadTensors(from);
             var metadata = new Dictionary<string, string>(StringComparer.Ordinal) { ["format"] = "pt", ["source"] = Path.GetFileName(from) };
@@ -43,7 +44,7 @@ internal static class WeightsCommand
         command.SetAction(result => CommandRunner.Run(() =>
         {
             var path = result.GetValue(file)!;
-            RequireFile(path);
+            InputPaths.File(path, "FILE", "a .pth checkpoint or a .safetensors file");
             var entries = new List<(string Key, DType DType, long[] Shape)>();
             string format;
             if (EncoderWeights.IsPyTorchCheckpoint(path))
@@ -63,10 +64,5 @@ internal static class WeightsCommand
             Console.WriteLine($"{entries.Count} tensors, {values.ToString(CultureInfo.InvariantCulture)} values ({format})");
         }));
         return command;
-    }
-
-    private static void RequireFile(string path)
-    {
-        if (!File.Exists(path)) throw new CaptioningException($"'{path}': file not found");
     }
 }

@@ -37,7 +37,7 @@ public static class TorchRuntime
     public static void ConfigureThreads(int? threads)
     {
         var n = threads is null or 0 ? Environment.ProcessorCount : threads.Value;
-        if (n < 1) throw new CaptioningException($"--threads must be at least 1, got {n}");
+        if (n < 1) throw new CaptioningException($"--threads must be 0 (one per core) or more, got {n}");
         Threads = n;
     }
 }

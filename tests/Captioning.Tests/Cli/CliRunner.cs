@@ -14,7 +14,7 @@ internal static class CliRunner
         Console.SetError(error);
         try
         {
-            var code = Program.BuildRoot().Parse(args).Invoke();
+            var code = Program.Run(args);
             return (code, output.ToString(), error.ToString());
         }
         finally

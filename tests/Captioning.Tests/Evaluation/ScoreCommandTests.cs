@@ -108,6 +108,6 @@ public sealed class ScoreCommandTests : IDisposable
     {
         var (code, _, error) = Run("score", "--references", References(), "--predictions", Path.Combine(_directory.FullName, "none.tsv"));
         Assert.Equal(1, code);
-        Assert.Contains("predictions file not found", error);
+        Assert.Contains("--predictions '" + Path.Combine(_directory.FullName, "none.tsv") + "' does not exist", error);
     }
 }

@@ -40,7 +40,7 @@ public sealed class WeightsCommandTests : NativeLeakGuard, IDisposable
         var path = Path.Combine(folder, "absent.pth");
         var (code, _, error) = CliRunner.Run("weights", "inspect", path);
         Assert.Equal(1, code);
-        Assert.Equal($"error: '{path}': file not found\n", error.Replace("\r\n", "\n"));
+        Assert.Equal($"error: FILE '{path}' does not exist; expected a .pth checkpoint or a .safetensors file\n", error.Replace("\r\n", "\n"));
     }
 
     [Fact]
@@ -62,7 +62,7 @@ public sealed class WeightsCommandTests : NativeLeakGuard, IDisposable
     {
         var (code, _, error) = CliRunner.Run("weights", "convert", Path.Combine(folder, "in.pth"), Path.Combine(folder, "out.safetensors"));
         Assert.Equal(1, code);
-        Assert.Contains("in.pth': file not found", error);
+        Assert.Contains("in.pth' does not exist", error);
         Assert.False(File.Exists(Path.Combine(folder, "out.safetensors")));
     }
 }

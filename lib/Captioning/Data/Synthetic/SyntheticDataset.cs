@@ -45,6 +45,7 @@ public static class SyntheticDataset
     {
         var settings = new SyntheticSettings(images, seed, sizePx);
         settings.Validate();
+        if (threads < 0) throw new CaptioningException($"--threads must be 0 (one per core) or more, got {threads}");
         var clock = Stopwatch.StartNew();
         var splits = SplitOf(settings);
         var counts = (Train: splits.Count(s => s == Split.Train), Dev: splits.Count(s => s == Split.Dev), Test: splits.Count(s => s == Split.Test));
