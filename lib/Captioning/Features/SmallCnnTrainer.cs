@@ -20,9 +20,10 @@ namespace Captioning.Features;
 /// <param name="BalancePositives">Weight each concept's positives by sqrt(negatives / positives) in the loss.</param>
 /// <param name="MinAgreement">A concept must be used by at least this fraction of the captions of the images it describes, on average (0 keeps every word).</param>
 /// <param name="CellDimension">Per-cell size of the penultimate layer, a 1x1 conv over the 3x3 grid (feature = 9 x this); 0 uses one dense layer of <paramref name="FeatureDimension"/> instead.</param>
+/// <param name="MaxShift">Training augmentation: each training image is shifted by up to this many pixels in x and y (edges repeated); 0 is off.</param>
 public sealed record SmallCnnOptions(int InputSize = 48, int[]? Channels = null, int FeatureDimension = 256, int Epochs = 8,
     int BatchSize = 32, double LearningRate = 3e-3, int Seed = 1, int MinImages = 5, int MaxConcepts = 1000, double MinAgreement = 0.5, bool BalancePositives = false, int StemChannels = 0,
-    int CellDimension = 0)
+    int CellDimension = 0, int MaxShift = 0)
 {
     /// <summary>The default channel plan.</summary>
     public static IReadOnlyList<int> DefaultChannels { get; } = [16, 32, 64, 128];
@@ -32,7 +33,7 @@ public sealed record SmallCnnOptions(int InputSize = 48, int[]? Channels = null,
 
     /// <summary>Every setting as one string, saved with the weights so a rerun can tell whether they can be reused.</summary>
     public string Signature => FormattableString.Invariant(
-        $"size={InputSize};channels={string.Join(",", ChannelPlan)};dim={FeatureDimension};epochs={Epochs};batch={BatchSize};lr={LearningRate:R};seed={Seed};min={MinImages};max={MaxConcepts};agree={MinAgreement:R};balance={BalancePositives};stem={StemChannels};cells={CellDimension}");
+        $"size={InputSize};channels={string.Join(",", ChannelPlan)};dim={FeatureDimension};epochs={Epochs};batch={BatchSize};lr={LearningRate:R};seed={Seed};min={MinImages};max={MaxConcepts};agree={MinAgreement:R};balance={BalancePositives};stem={StemChannels};cells={CellDimension};shift={MaxShift}");
 
     /// <summary>Throws a <see cref="CaptioningException"/> for settings that cannot work.</summary>
     public void Validate()
@@ -41,6 +42,7 @@ public sealed record SmallCnnOptions(int InputSize = 48, int[]? Channels = null,
         if (ChannelPlan.Count == 0 || ChannelPlan.Any(c => c <= 0) || StemChannels < 0 || InputSize >> (ChannelPlan.Count + (StemChannels > 0 ? 1 : 0)) < 1)
             throw new CaptioningException($"small-cnn channels [{string.Join(", ", ChannelPlan)}] do not fit a {InputSize}-pixel input; expected 1 to log2(size) positive counts");
         if (MinAgreement is < 0 or > 1) throw new CaptioningException($"small-cnn caption agreement {MinAgreement} must be between 0 and 1");
+        if (MaxShift < 0 || MaxShift >= InputSize / 2) throw new CaptioningException($"small-cnn shift {MaxShift} must be between 0 and half the input size ({InputSize / 2 - 1})");
         if (CellDimension < 0) throw new CaptioningException($"small-cnn cell dimension {CellDimension} must be 0 (one dense layer) or positive");
         if (FeatureDimension <= 0 || Epochs <= 0 || BatchSize <= 0 || LearningRate <= 0 || MinImages <= 0 || MaxConcepts <= 0)
             throw new CaptioningException("small-cnn feature dimension, epochs, batch size, learning rate, minimum images and maximum concepts must all be positive");
@@ -178,6 +180,7 @@ public static class SmallCnnTrainer
                 var size = Math.Min(options.BatchSize, count - b * options.BatchSize);
                 var index = Tensor.From<long>(order.Skip(b * options.BatchSize).Take(size).Select(i => (long)i).ToArray(), [size]);
                 var x = pixels.IndexSelect(0, index).To(DType.Float32) / 255.0; // (B, 3, S, S)
+                if (options.MaxShift > 0) x = Shift(x, options.MaxShift, random);
                 var y = labels.IndexSelect(0, index);                            // (B, K)
                 optimizer.ZeroGrad();
                 var loss = Functional.BinaryCrossEntropyWithLogits(network.Forward(x), y, positiveWeight);
@@ -192,6 +195,25 @@ public static class SmallCnnTrainer
                 progress(new SmallCnnProgress(epoch, options.Epochs, batches, batches, lossSum / batches, Score(network, dev.Pixels, devLabels, concepts)));
             }
         }
+    }
+
+    /// <summary>
+    /// Moves each image by its own random offset of up to <paramref name="maxShift"/> pixels per axis,
+    /// repeating edge pixels into the gap: the shapes' words do not change, and a few pixels keep
+    /// every shape inside the region its position words name.
+    /// </summary>
+    internal static Tensor Shift(Tensor images, int maxShift, Random random)
+    {
+        var size = (int)images.Size(2);
+        var shifted = new List<Tensor>();
+        for (var i = 0; i < images.Size(0); i++)
+        {
+            var (dy, dx) = (random.Next(-maxShift, maxShift + 1), random.Next(-maxShift, maxShift + 1));
+            var rows = Tensor.From<long>(Enumerable.Range(0, size).Select(r => (long)Math.Clamp(r - dy, 0, size - 1)).ToArray(), [size]);
+            var columns = Tensor.From<long>(Enumerable.Range(0, size).Select(c => (long)Math.Clamp(c - dx, 0, size - 1)).ToArray(), [size]);
+            shifted.Add(images.Select(0, i).IndexSelect(1, rows).IndexSelect(2, columns)); // (3, S, S)
+        }
+        return Tensor.Stack(shifted, 0); // (B, 3, S, S)
     }
 
     /// <summary>Micro scores of the network's predictions at probability 0.5 (logit 0) on uint8 images.</summary>

@@ -79,6 +79,26 @@ public sealed class SmallCnnTests(SmallSyntheticFixture fixture) : NativeLeakGua
     }
 
     [Fact]
+    public void Shift_MovesEachImageByItsOwnOffsetRepeatingEdges()
+    {
+        using var scope = DisposeScope.Enter();
+        // Two 1-channel 4x4 images holding 0..15 and 100..115, row-major.
+        var values = Enumerable.Range(0, 16).Select(v => (float)v).Concat(Enumerable.Range(100, 16).Select(v => (float)v)).ToArray();
+        var images = Tensor.From<float>(values, [2, 1, 4, 4]);
+        var shifted = SmallCnnTrainer.Shift(images, 1, new Random(7)).ToFloatArray();
+        var offsets = new Random(7);
+        for (var i = 0; i < 2; i++)
+        {
+            var (dy, dx) = (offsets.Next(-1, 2), offsets.Next(-1, 2));
+            for (var r = 0; r < 4; r++)
+            for (var c = 0; c < 4; c++)
+                Assert.Equal(values[i * 16 + Math.Clamp(r - dy, 0, 3) * 4 + Math.Clamp(c - dx, 0, 3)], shifted[i * 16 + r * 4 + c]);
+        }
+        // Seed 7 does not draw (0, 0) for both images, so something moved.
+        Assert.NotEqual(values, shifted);
+    }
+
+    [Fact]
     public void Train_BeatsAlwaysFrequentBaselineAndIsDeterministic()
     {
         var first = SmallCnnTrainer.Train(dataset, Tiny, Path.Combine(folder.Path, "a.safetensors"));
