@@ -59,7 +59,8 @@ internal static class DemoCommand
             if (parse.GetValue(cnnEpochs) is { } c) parameters["cnnEpochs"] = Invariant(c);
 
             var runs = new List<NotebookRun>();
-            var runner = new NotebookRunner { Log = Console.Out };
+            // Cells' own lines (epochs, extraction progress) are echoed to the terminal as they happen.
+            var runner = new NotebookRunner { Log = Console.Out, Echo = Console.Out };
             for (var i = 0; i < files.Count; i++)
             {
                 var notebook = DibParser.Load(files[i]);
