@@ -22,6 +22,9 @@ public sealed class NotebookRunner
     /// <summary>Where per-cell timings are printed, or null for silence.</summary>
     public TextWriter? Log { get; init; }
 
+    /// <summary>Where cells' console output is also written as it happens (e.g. the terminal during a long training cell), or null to only keep it in the outputs.</summary>
+    public TextWriter? Echo { get; init; }
+
     /// <summary>
     /// Runs the notebook with <paramref name="parameters"/> (name → raw value) applied to its
     /// parameters cell. Bad parameters throw before any cell runs; a failing cell does not throw
@@ -46,7 +49,7 @@ public sealed class NotebookRunner
             foreach (var result in results.Where(r => r.Cell.Kind == CellKind.CSharp))
             {
                 result.ExecutionCount = ++count;
-                var ok = await RunCellAsync(session, applied, result);
+                var ok = await RunCellAsync(session, applied, result, Echo);
                 Log?.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"  cell {result.Cell.Number,3}  {(ok ? "ok    " : "FAILED")} {result.Duration.TotalSeconds,7:F2} s  {Preview(result.Cell)}"));
                 if (!ok) break;
@@ -59,10 +62,10 @@ public sealed class NotebookRunner
         return new NotebookRun(applied, results, used, started, clock.Elapsed);
     }
 
-    private static async Task<bool> RunCellAsync(Session session, DibNotebook notebook, CellResult result)
+    private static async Task<bool> RunCellAsync(Session session, DibNotebook notebook, CellResult result, TextWriter? echo)
     {
         var clock = Stopwatch.StartNew();
-        using var capture = new OutputCapture { Target = result.Outputs };
+        using var capture = new OutputCapture(echo) { Target = result.Outputs };
         session.Capture = capture;
         try
         {

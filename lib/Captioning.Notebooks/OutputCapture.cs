@@ -14,10 +14,11 @@ internal sealed class OutputCapture : IDisposable
     private readonly StringWriter stderr = new();
     private List<CellOutput> target = [];
 
-    public OutputCapture()
+    /// <summary>Starts capturing; with <paramref name="echo"/>, console text is also written there as it happens.</summary>
+    public OutputCapture(TextWriter? echo = null)
     {
-        Console.SetOut(stdout);
-        Console.SetError(stderr);
+        Console.SetOut(echo is null ? stdout : new TeeWriter(stdout, echo));
+        Console.SetError(echo is null ? stderr : new TeeWriter(stderr, echo));
     }
 
     /// <summary>The output list of the cell now running; switching flushes into the previous one first.</summary>
@@ -71,4 +72,30 @@ internal sealed class OutputCapture : IDisposable
         else
             target.Add(CellOutput.Text(kind, text));
     }
+}
+
+/// <summary>Writes every character to a capture buffer and to an echo writer (a terminal watching a long cell).</summary>
+internal sealed class TeeWriter(TextWriter capture, TextWriter echo) : TextWriter
+{
+    public override Encoding Encoding => capture.Encoding;
+
+    public override void Write(char value)
+    {
+        capture.Write(value);
+        echo.Write(value);
+    }
+
+    public override void Write(string? value)
+    {
+        capture.Write(value);
+        echo.Write(value);
+    }
+
+    public override void Write(char[] buffer, int index, int count)
+    {
+        capture.Write(buffer, index, count);
+        echo.Write(buffer, index, count);
+    }
+
+    public override void Flush() => echo.Flush();
 }

@@ -4,27 +4,36 @@ using Captioning.Data;
 using Captioning.Evaluation;
 using Captioning.Inference;
 using Captioning.Models;
-using Captioning.Training;
+using Captioning.Notebooks;
+using Captioning.Workbook;
 
 namespace Captioning.Cli.Commands;
 
 /// <summary>
-/// `caption demo`: the whole pipeline on the embedded synthetic dataset, as the same verbs a user
-/// would type (each printed before it runs), then every model and both baselines scored on the test
-/// split and an HTML summary. Finished stages are skipped on a rerun; --fresh starts over.
+/// `caption demo`: generates the embedded synthetic dataset, then runs the five workbook notebooks headless
+/// against one work folder and writes the executed notebooks (.ipynb + HTML) with an index page, and prints
+/// the test-split table of every model and both baselines. Finished stages are skipped on a rerun
+/// (each notebook step reuses what is done and resumes interrupted training); --fresh starts over.
 /// </summary>
 internal static class DemoCommand
 {
+    /// <summary>The decoding and resampling of the closing table; notebook 04's defaults, so its cached evaluation is reused.</summary>
+    internal static readonly DecodeOptions TableDecode = new(BeamSize: 3);
+
+    internal static readonly BootstrapOptions TableBootstrap = new(Resamples: 1000);
+
     internal static Command Create()
     {
         var fresh = new Option<bool>("--fresh") { Description = "Delete earlier demo output and start over instead of resuming finished stages." };
         var dir = new Option<string>("--dir") { Description = "Folder for the demo's data, features, runs and report.", DefaultValueFactory = _ => Path.Combine("runs", "demo") };
         var images = new Option<int>("--images") { Description = "Synthetic images to generate.", DefaultValueFactory = _ => 2000 };
         var epochs = new Option<int?>("--epochs") { Description = "Epochs per caption model (default: the demo preset's)." };
+        var cnnEpochs = new Option<int?>("--cnn-epochs") { Description = "small-cnn training epochs (default: the library's)." };
         var threads = new Option<int>("--threads") { Description = "libtorch threads (0: one per core)." };
-        var command = new Command("demo", "Run the whole workbook on the embedded synthetic dataset: data, features, merge vs inject training, evaluation, report.")
+        var notebooks = new Option<string?>("--notebooks") { Description = "Folder holding the workbook's NN-*.dib notebooks (default: notebooks/ of this checkout)." };
+        var command = new Command("demo", "Run the whole workbook on the embedded synthetic dataset: data, then the five notebooks headless (features, merge vs inject training, evaluation, new photos) and their report.")
         {
-            fresh, dir, images, epochs, threads,
+            fresh, dir, images, epochs, cnnEpochs, threads, notebooks,
         };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
@@ -32,51 +41,87 @@ internal static class DemoCommand
             // after minutes of work and below the stage banners.
             new SyntheticSettings(parse.GetValue(images), 1, 112).Validate();
             if (parse.GetValue(epochs) is < 1) throw new CaptioningException($"--epochs must be at least 1, got {parse.GetValue(epochs)}");
+            if (parse.GetValue(cnnEpochs) is < 1) throw new CaptioningException($"--cnn-epochs must be at least 1, got {parse.GetValue(cnnEpochs)}");
             if (parse.GetValue(threads) < 0) throw new CaptioningException($"--threads must be 0 (one per core) or more, got {parse.GetValue(threads)}");
-            var root = Path.GetFullPath(InputPaths.OutputFolder(parse.GetValue(dir)!, "--dir"));
-            if (parse.GetValue(fresh) && Directory.Exists(root)) Directory.Delete(root, recursive: true);
-            Directory.CreateDirectory(root);
-            var threadArgs = new[] { "--threads", parse.GetValue(threads).ToString(CultureInfo.InvariantCulture) };
-            var data = Path.Combine(root, "data");
-            var features = Path.Combine(root, "small-cnn.feat");
-            var epochArgs = parse.GetValue(epochs) is { } e ? new[] { "--epochs", e.ToString(CultureInfo.InvariantCulture) } : [];
             var clock = System.Diagnostics.Stopwatch.StartNew();
+            var folders = new WorkbookFolders(InputPaths.OutputFolder(parse.GetValue(dir)!, "--dir"));
+            var files = NotebookFiles(parse.GetValue(notebooks));
+            if (parse.GetValue(fresh) && Directory.Exists(folders.Root)) Directory.Delete(folders.Root, recursive: true);
+            Directory.CreateDirectory(folders.Root);
+            var count = parse.GetValue(images);
+            var stages = files.Count + 1;
 
-            Stage(1, "generate the synthetic dataset", ["data", "synth", "--out", data, "--images", parse.GetValue(images).ToString(CultureInfo.InvariantCulture), "--seed", "1", "--size", "112"]);
-            Stage(2, "train the small CNN on caption words and extract its features", ["extract", "--data", data, "--encoder", "small-cnn", "--out", features, .. threadArgs]);
-            var runs = new List<(string Name, RunFolder Run)>();
-            var step = 3;
-            foreach (var name in CaptionModelOptions.ArchitectureNames)
+            Stage(1, stages, "generate the synthetic dataset", ["data", "synth", "--out", folders.SyntheticData, "--images", Invariant(count), "--seed", "1",
+                "--size", Invariant(WorkbookData.SyntheticImageSize)]);
+            var parameters = new Dictionary<string, string>
             {
-                var run = new RunFolder(Path.Combine(root, "runs", name));
-                runs.Add((name, run));
-                if (run.IsFinished)
+                ["workDir"] = folders.Root,
+                ["images"] = Invariant(count),
+                ["threads"] = Invariant(parse.GetValue(threads)),
+                ["beamSize"] = Invariant(TableDecode.BeamSize),
+                ["bootstrap"] = Invariant(TableBootstrap.Resamples),
+            };
+            if (parse.GetValue(epochs) is { } e) parameters["epochs"] = Invariant(e);
+            if (parse.GetValue(cnnEpochs) is { } c) parameters["cnnEpochs"] = Invariant(c);
+
+            var runs = new List<NotebookRun>();
+            // Cells' own lines (epochs, extraction progress) are echoed to the terminal as they happen.
+            var runner = new NotebookRunner { Log = Console.Out, Echo = Console.Out };
+            for (var i = 0; i < files.Count; i++)
+            {
+                var notebook = DibParser.Load(files[i]);
+                Console.Error.WriteLine($"[demo {i + 2}/{stages}] notebook {notebook.Name}: {notebook.Title}");
+                var run = runner.RunAsync(notebook, parameters, ignoreUnknownParameters: true).GetAwaiter().GetResult();
+                NotebookReport.Write(run, folders.Report);
+                runs.Add(run);
+                if (!run.Succeeded)
                 {
-                    Console.Error.WriteLine($"[demo {step++}/8] {name}: already trained ({run.Path})");
-                    continue;
+                    NotebookReport.WriteIndex(runs, folders.Report);
+                    throw new DemoStageFailedException(1, run.FailureSummary() +
+                        $"\ndemo stopped in {notebook.Name} (partial report in '{folders.Report}'); fix the error and rerun the demo to continue where it stopped");
                 }
-                string[] resume = run.HasLastCheckpoint ? ["--resume"] : [];
-                Stage(step++, $"train the {name} captioner", ["train", "--data", data, "--features", features, "--preset", "demo", "--model", name,
-                    "--out", run.Path, .. epochArgs, .. threadArgs, .. resume]);
             }
+            var index = NotebookReport.WriteIndex(runs, folders.Report);
 
-            Console.Error.WriteLine("[demo 7/8] evaluate every model and both baselines on the test split (beam 3, 1000 bootstrap resamples)");
-            var results = runs.Select(r => new DemoRun(r.Name, r.Run, RunEvaluator.Evaluate(r.Run, Split.Test, DecodeOptions.Beam3))).ToList();
-            Console.Error.WriteLine("[demo 8/8] write the report");
-            var report = DemoReport.Write(Path.Combine(root, "report"), data, results);
-
+            // Notebook 04 evaluated every model with these settings; the cache hands its results back.
+            var scored = EvaluationCache.EvaluateAll(folders, CaptionModelOptions.ArchitectureNames, Split.Test, TableDecode, TableBootstrap);
             Console.WriteLine();
-            Console.WriteLine(DemoReport.Table(results));
-            Console.WriteLine(FormattableString.Invariant($"demo finished in {clock.Elapsed.TotalMinutes:F1} min; report: {report}"));
-            Console.WriteLine($"caption new photos:  caption describe --run {runs[0].Run.Path} {Path.Combine(data, "Flickr8k_Dataset", SyntheticDataset.FileName(0))}");
+            Console.WriteLine(ScoreTables.Text(scored, TableDecode.BeamSize));
+            Console.WriteLine(FormattableString.Invariant($"demo finished in {clock.Elapsed.TotalMinutes:F1} min; report: {index}"));
+            Console.WriteLine($"caption new photos:  caption describe --run {folders.Run(CaptionModelOptions.ArchitectureNames[0]).Path} {Path.Combine(folders.SyntheticData, "Flickr8k_Dataset", SyntheticDataset.FileName(0))}");
         }));
         return command;
     }
 
-    // Runs one verb of this CLI in-process; a failing stage stops the demo with that verb's exit code.
-    private static void Stage(int number, string what, string[] args)
+    /// <summary>The workbook's NN-*.dib notebooks in order: from <paramref name="folder"/>, or notebooks/ of the checkout this CLI was built in or run from.</summary>
+    internal static IReadOnlyList<string> NotebookFiles(string? folder)
     {
-        Console.Error.WriteLine($"[demo {number}/8] {what}");
+        var candidates = folder != null ? [Path.GetFullPath(folder)] : Ancestors(AppContext.BaseDirectory).Concat(Ancestors(Environment.CurrentDirectory))
+            .Select(d => Path.Combine(d, "notebooks")).ToList();
+        foreach (var candidate in candidates)
+        {
+            if (!Directory.Exists(candidate)) continue;
+            var files = Directory.GetFiles(candidate, "*.dib").Where(f => IsNumbered(Path.GetFileName(f))).Order(StringComparer.Ordinal).ToList();
+            if (files.Count > 0) return files;
+        }
+        throw new CaptioningException(folder != null
+            ? $"--notebooks '{Path.GetFullPath(folder)}' holds no NN-*.dib notebooks (e.g. 01-data-preparation.dib)"
+            : $"no notebooks/ folder with NN-*.dib notebooks found above '{AppContext.BaseDirectory}' or '{Environment.CurrentDirectory}'; pass --notebooks DIR");
+    }
+
+    private static bool IsNumbered(string name) => name.Length > 3 && char.IsAsciiDigit(name[0]) && char.IsAsciiDigit(name[1]) && name[2] == '-';
+
+    private static IEnumerable<string> Ancestors(string start)
+    {
+        for (var d = new DirectoryInfo(start); d != null; d = d.Parent) yield return d.FullName;
+    }
+
+    private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    // Runs one verb of this CLI in-process; a failing stage stops the demo with that verb's exit code.
+    private static void Stage(int number, int stages, string what, string[] args)
+    {
+        Console.Error.WriteLine($"[demo {number}/{stages}] {what}");
         Console.Error.WriteLine($"  $ caption {string.Join(' ', args.Select(a => a.Contains(' ') ? $"\"{a}\"" : a))}");
         var code = Program.Run(args);
         if (code != 0) throw new DemoStageFailedException(code, $"demo stopped: `caption {args[0]}` exited with code {code}; fix the error above and rerun the demo to continue where it stopped");

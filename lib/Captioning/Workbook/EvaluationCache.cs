@@ -1,0 +1,110 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Captioning.Data;
+using Captioning.Evaluation;
+using Captioning.Inference;
+using Captioning.Training;
+
+namespace Captioning.Workbook;
+
+/// <summary>
+/// Evaluates a run (model and both baselines) once and keeps the result as JSON, so a rerun of notebook 04 and
+/// `caption demo`'s closing table read it back instead of decoding and bootstrapping again.
+/// </summary>
+public static class EvaluationCache
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    /// <summary>The cache file of one model, split, beam size and resample count.</summary>
+    public static string PathOf(WorkbookFolders folders, string model, Split split, DecodeOptions decode, BootstrapOptions bootstrap) =>
+        Path.Combine(folders.Evaluations, string.Create(CultureInfo.InvariantCulture,
+            $"{model}-{split.ToString().ToLowerInvariant()}-beam{decode.BeamSize}-bootstrap{bootstrap.Resamples}.json"));
+
+    /// <summary>
+    /// The evaluation of <paramref name="model"/>'s run: read from the cache when it was made from the same best checkpoint
+    /// with the same decoding and resampling, computed with <see cref="RunEvaluator.Evaluate"/> and cached otherwise.
+    /// </summary>
+    public static EvaluationResult EvaluateOrLoad(WorkbookFolders folders, string model, Split split, DecodeOptions decode, BootstrapOptions bootstrap,
+        Action<string>? log = null)
+    {
+        var run = folders.Run(model);
+        if (!run.IsFinished) throw new CaptioningException($"run '{run.Path}' has not finished training; run 03-merge-vs-inject.dib first with the same workDir");
+        var key = Key(run, decode, bootstrap);
+        var path = PathOf(folders, model, split, decode, bootstrap);
+        if (TryRead(path) is { } cached && cached.Key == key)
+        {
+            log?.Invoke($"{model}: reusing the evaluation in '{path}'");
+            return cached.Result;
+        }
+        var result = RunEvaluator.Evaluate(run, split, decode, bootstrap);
+        Directory.CreateDirectory(folders.Evaluations);
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(new CachedEvaluation(key, result), Json));
+        log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"{model}: evaluated {result.Model.Images} {split.ToString().ToLowerInvariant()} images with beam {decode.BeamSize}"));
+        return result;
+    }
+
+    /// <summary>Evaluates (or reads back) every model in <paramref name="models"/> on the same split with the same settings.</summary>
+    public static IReadOnlyList<ScoredModel> EvaluateAll(WorkbookFolders folders, IEnumerable<string> models, Split split, DecodeOptions decode,
+        BootstrapOptions bootstrap, Action<string>? log = null) =>
+        models.Select(m => new ScoredModel(m, EvaluateOrLoad(folders, m, split, decode, bootstrap, log))).ToList();
+
+    /// <summary>
+    /// Each model decoded with every beam size of <paramref name="beams"/> (1 is greedy), without resampling; the results in
+    /// <paramref name="already"/> (decoded with <paramref name="alreadyBeam"/>) are reused rather than decoded again.
+    /// </summary>
+    public static IReadOnlyDictionary<string, IReadOnlyDictionary<int, EvaluationResult>> BeamSweep(WorkbookFolders folders,
+        IReadOnlyList<ScoredModel> already, int alreadyBeam, IEnumerable<int> beams, Action<string>? log = null)
+    {
+        var sizes = beams.Distinct().Order().ToList();
+        if (sizes.Count == 0 || sizes[0] < 1) throw new CaptioningException($"beamSizes must list beam sizes of at least 1, got '{string.Join(" ", sizes)}'");
+        var sweep = new Dictionary<string, IReadOnlyDictionary<int, EvaluationResult>>();
+        foreach (var model in already)
+        {
+            var byBeam = new SortedDictionary<int, EvaluationResult>();
+            foreach (var beam in sizes)
+                byBeam[beam] = beam == alreadyBeam
+                    ? model.Result
+                    : EvaluateOrLoad(folders, model.Name, model.Result.Split, new DecodeOptions(BeamSize: beam), BootstrapOptions.None, log);
+            sweep[model.Name] = byBeam;
+        }
+        return sweep;
+    }
+
+    /// <summary>Reads a cached evaluation, or null when the file is missing or unreadable (it is then recomputed).</summary>
+    public static EvaluationResult? TryLoad(WorkbookFolders folders, string model, Split split, DecodeOptions decode, BootstrapOptions bootstrap)
+    {
+        var run = folders.Run(model);
+        if (!run.IsFinished) return null;
+        var cached = TryRead(PathOf(folders, model, split, decode, bootstrap));
+        return cached != null && cached.Key == Key(run, decode, bootstrap) ? cached.Result : null;
+    }
+
+    private static CachedEvaluation? TryRead(string path)
+    {
+        if (!File.Exists(path)) return null;
+        try
+        {
+            return JsonSerializer.Deserialize<CachedEvaluation>(File.ReadAllText(path), Json);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    // The checkpoint's hash ties the cache to the weights it scored; the options to how it decoded and resampled.
+    private static string Key(RunFolder run, DecodeOptions decode, BootstrapOptions bootstrap)
+    {
+        using var stream = File.OpenRead(run.BestCheckpointPath);
+        var hash = Convert.ToHexStringLower(SHA256.HashData(stream));
+        return hash + " " + JsonSerializer.Serialize(decode) + " " + JsonSerializer.Serialize(bootstrap);
+    }
+
+    private sealed record CachedEvaluation(string Key, EvaluationResult Result);
+}

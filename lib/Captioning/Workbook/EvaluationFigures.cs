@@ -1,0 +1,85 @@
+using System.Globalization;
+using Captioning.Data;
+using Captioning.Evaluation;
+using Captioning.Reports;
+
+namespace Captioning.Workbook;
+
+/// <summary>Notebook 04's plots: scores per model, the beam-size sweep, per-image score distributions, paired comparisons, best and worst captions.</summary>
+public static class EvaluationFigures
+{
+    /// <summary>A grouped bar chart: one group per metric, one bar per model and baseline, with 95% intervals as error bars (x100).</summary>
+    public static Figure ScoreBars(IReadOnlyList<ScoredModel> models)
+    {
+        var figure = new Figure("Test-split scores by model (x100, 95% intervals)", "metric", "score x100") { Height = 460 };
+        var metrics = ScoreTables.Columns;
+        foreach (var (name, report) in ScoreTables.Rows(models))
+        {
+            var errors = metrics.Select(c => report.Intervals.TryGetValue(c.Metric, out var i) ? (i.Upper - i.Lower) * 50 : 0).ToList();
+            figure.AddBar(name, metrics.Select(c => c.Name).ToList(), metrics.Select(c => report.Values[c.Metric] * 100).ToList(), errors);
+        }
+        return figure;
+    }
+
+    /// <summary>A line per model: <paramref name="metric"/> (x100) against beam size (1 is greedy decoding).</summary>
+    public static Figure BeamSweep(IReadOnlyDictionary<string, IReadOnlyDictionary<int, EvaluationResult>> byModelAndBeam, Metric metric = Metric.CocoBleu4)
+    {
+        var label = ScoreTables.Columns.FirstOrDefault(c => c.Metric == metric).Name ?? metric.ToString();
+        var figure = new Figure($"{label} by beam size (1 = greedy)", "beam size", label + " x100") { Height = 400 };
+        foreach (var (model, byBeam) in byModelAndBeam)
+        {
+            var beams = byBeam.Keys.Order().ToList();
+            figure.AddLine(model, beams.Select(b => (double)b).ToList(), beams.Select(b => byBeam[b].Model.Values[metric] * 100).ToList());
+        }
+        return figure;
+    }
+
+    /// <summary>Overlaid histograms of each model's per-image CIDEr-D: how the corpus score spreads over images.</summary>
+    public static Figure PerImageCider(IReadOnlyList<ScoredModel> models)
+    {
+        var figure = new Figure("Per-image CIDEr-D (how the corpus score spreads over images)", "CIDEr-D of one image", "images") { Height = 400 };
+        foreach (var model in models) figure.AddHistogram(model.Name, model.Result.Model.PerImage.Select(p => p.Cider).ToList(), bins: 30);
+        return figure;
+    }
+
+    /// <summary>
+    /// Paired bootstrap comparisons of <paramref name="reference"/> against every other model on the same images: the difference
+    /// (reference minus other, x100) per metric with its 95% interval; an interval that excludes 0 is a real difference.
+    /// </summary>
+    public static MetricTable PairedComparison(IReadOnlyList<ScoredModel> models, string reference = "merge", BootstrapOptions? bootstrap = null)
+    {
+        var baseModel = models.FirstOrDefault(m => m.Name == reference)
+            ?? throw new CaptioningException($"no evaluated model named '{reference}'; evaluated: {string.Join(", ", models.Select(m => m.Name))}");
+        var table = new MetricTable(ScoreTables.Columns.Select(c => c.Name).ToList(),
+            $"Paired bootstrap: {reference} minus each other model (x100, 95% interval; intervals containing 0 mean no clear winner)", decimals: 1);
+        var candidates = Candidates(baseModel.Result);
+        foreach (var other in models.Where(m => m != baseModel))
+        {
+            var comparison = CaptionScorer.CompareText(baseModel.Result.References, candidates, Candidates(other.Result), bootstrap: bootstrap ?? BootstrapOptions.Default);
+            table.AddRow($"{reference} - {other.Name}",
+                ScoreTables.Columns.Select(c => comparison.Metrics[c.Metric].Difference * 100).ToList(),
+                ScoreTables.Columns.Select(c => (comparison.Metrics[c.Metric].Interval.Lower * 100, comparison.Metrics[c.Metric].Interval.Upper * 100)).ToList());
+        }
+        return table;
+    }
+
+    /// <summary>The <paramref name="count"/> best (or worst) captioned images of a model by per-image CIDEr-D, with their references and scores.</summary>
+    public static CaptionGallery BestOrWorst(ScoredModel model, CaptionDataset dataset, int count = 6, bool best = true)
+    {
+        var predictions = model.Result.Predictions.ToDictionary(p => p.Key, p => p.Value);
+        var ordered = best
+            ? model.Result.Model.PerImage.OrderByDescending(p => p.Cider).ThenBy(p => p.ImageId, StringComparer.Ordinal)
+            : model.Result.Model.PerImage.OrderBy(p => p.Cider).ThenBy(p => p.ImageId, StringComparer.Ordinal);
+        var gallery = new CaptionGallery(string.Create(CultureInfo.InvariantCulture,
+            $"{model.Name}: the {count} {(best ? "best" : "worst")} test captions by CIDEr-D"), thumbnailSize: 160);
+        foreach (var score in ordered.Take(count))
+        {
+            var image = dataset.Find(score.ImageId)
+                ?? throw new CaptioningException($"image '{score.ImageId}' of the evaluation is not in dataset '{dataset.Source}'; evaluate against the same dataPath");
+            gallery.AddFile(score.ImageId, image.Path, predictions.GetValueOrDefault(score.ImageId, ""), model.Result.References[score.ImageId], score.Bleu4, score.Cider);
+        }
+        return gallery;
+    }
+
+    private static Dictionary<string, string> Candidates(EvaluationResult result) => result.Predictions.ToDictionary(p => p.Key, p => p.Value);
+}

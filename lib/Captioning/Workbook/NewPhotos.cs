@@ -1,0 +1,38 @@
+using Captioning.Data;
+using Captioning.Inference;
+using Captioning.Reports;
+
+namespace Captioning.Workbook;
+
+/// <summary>Notebook 05's steps: pick photos to caption and show a trained model's captions in a gallery.</summary>
+public static class NewPhotos
+{
+    private static readonly string[] Extensions = [".jpg", ".jpeg", ".png"];
+
+    /// <summary>
+    /// Up to <paramref name="max"/> JPEG/PNG files of <paramref name="folder"/> in name order, or, when the folder is empty
+    /// text, the first test images of <paramref name="dataset"/> (photos no model saw in training).
+    /// </summary>
+    public static IReadOnlyList<string> Pick(string folder, CaptionDataset dataset, int max)
+    {
+        if (max < 1) throw new CaptioningException($"photoCount must be at least 1, got {max}");
+        if (string.IsNullOrWhiteSpace(folder)) return dataset.InSplit(Split.Test).Take(max).Select(i => i.Path).ToList();
+        var full = Path.GetFullPath(folder);
+        if (!Directory.Exists(full)) throw new CaptioningException($"photoFolder '{full}' does not exist; give a folder of .jpg/.png files, or leave it empty for the test images");
+        var files = Directory.EnumerateFiles(full)
+            .Where(f => Extensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
+            .Order(StringComparer.Ordinal).Take(max).ToList();
+        if (files.Count == 0) throw new CaptioningException($"photoFolder '{full}' holds no .jpg, .jpeg or .png files");
+        return files;
+    }
+
+    /// <summary>The captions with their photos; a photo that belongs to <paramref name="dataset"/> also shows its reference captions.</summary>
+    public static CaptionGallery Gallery(IReadOnlyList<PhotoCaption> captions, CaptionDataset? dataset = null, string? title = null)
+    {
+        var byPath = dataset?.Images.ToDictionary(i => Path.GetFullPath(i.Path), i => i.Captions) ?? new Dictionary<string, IReadOnlyList<string>>();
+        var gallery = new CaptionGallery(title ?? $"{captions.Count} photos captioned", thumbnailSize: 160);
+        foreach (var caption in captions)
+            gallery.AddFile(Path.GetFileName(caption.Path), caption.Path, caption.Caption, byPath.GetValueOrDefault(Path.GetFullPath(caption.Path)) ?? []);
+        return gallery;
+    }
+}

@@ -1,0 +1,45 @@
+using Captioning.Data;
+
+namespace Captioning.Workbook;
+
+/// <summary>Notebook 01's first step: the synthetic dataset made unless already there, or a Flickr8k folder checked and loaded.</summary>
+public static class WorkbookData
+{
+    /// <summary>Generated images are this many pixels square (the demo's size).</summary>
+    public const int SyntheticImageSize = 112;
+
+    /// <summary>
+    /// The dataset folder to use: <paramref name="dataPath"/> when given (a Flickr8k-layout folder), otherwise the
+    /// synthetic dataset under <paramref name="folders"/>, generated with <paramref name="images"/> images unless it is complete.
+    /// </summary>
+    public static string Ensure(WorkbookFolders folders, string dataPath, int images, int seed = 1, Action<string>? log = null)
+    {
+        if (!string.IsNullOrWhiteSpace(dataPath))
+        {
+            var full = Path.GetFullPath(dataPath);
+            if (!System.IO.Directory.Exists(full))
+                throw new CaptioningException($"dataPath '{full}' does not exist; point it at a folder holding Flickr8k_Dataset/ and Flickr8k_text/, or leave it empty for the synthetic data");
+            log?.Invoke($"using the dataset in '{full}'");
+            return full;
+        }
+        var dir = folders.SyntheticData;
+        var result = SyntheticDataset.Generate(dir, images, seed, SyntheticImageSize);
+        log?.Invoke(result.AlreadyComplete
+            ? $"the synthetic dataset in '{dir}' is complete ({result.Train + result.Dev + result.Test} images); nothing to do"
+            : $"generated {result.Rendered} synthetic images ({result.Reused} kept from an interrupted run) in '{dir}' in {result.Elapsed.TotalSeconds:F1} s");
+        return dir;
+    }
+
+    /// <summary>Loads the dataset the later notebooks use: <paramref name="dataPath"/> if given, else the synthetic one, which must exist.</summary>
+    public static CaptionDataset Load(WorkbookFolders folders, string dataPath)
+    {
+        var dir = Directory(folders, dataPath);
+        if (!System.IO.Directory.Exists(dir))
+            throw new CaptioningException($"no dataset in '{dir}'; run 01-data-preparation.dib first with the same workDir and dataPath");
+        return DatasetPreparer.Load(dir, null, new PrepareOptions());
+    }
+
+    /// <summary>The absolute dataset folder the notebooks use: <paramref name="dataPath"/> if given, else the synthetic one.</summary>
+    public static string Directory(WorkbookFolders folders, string dataPath) =>
+        string.IsNullOrWhiteSpace(dataPath) ? folders.SyntheticData : Path.GetFullPath(dataPath);
+}

@@ -1,0 +1,71 @@
+using System.Globalization;
+using Captioning.Data;
+using Captioning.Features;
+
+namespace Captioning.Workbook;
+
+/// <summary>Notebook 02's step: image features into the work folder's store, reusing a complete store and resuming an interrupted one.</summary>
+public static class WorkbookFeatures
+{
+    /// <summary>
+    /// Extracts every image of <paramref name="dataset"/> with <paramref name="encoder"/> into
+    /// <see cref="WorkbookFolders.FeatureStore"/>. small-cnn is trained first (or reloaded when already trained on these
+    /// images with these settings, see <see cref="SmallCnnTrainer.TrainOrLoad"/>); the other encoders need <paramref name="weightsPath"/>.
+    /// </summary>
+    public static ExtractResult ExtractOrReuse(CaptionDataset dataset, WorkbookFolders folders, string encoder, string weightsPath = "",
+        SmallCnnOptions? smallCnn = null, Action<string>? log = null, CancellationToken cancellation = default)
+    {
+        EncoderNames.Validate(encoder);
+        var outPath = folders.FeatureStore(encoder);
+        Directory.CreateDirectory(folders.Root);
+        var weights = string.IsNullOrWhiteSpace(weightsPath) ? null : Path.GetFullPath(weightsPath);
+        if (encoder != EncoderNames.SmallCnn && weights == null) throw EncoderNames.MissingWeights(encoder);
+        using var source = Resolve(dataset, encoder, weights, outPath, smallCnn ?? new SmallCnnOptions(), log, cancellation);
+        var lastReported = -1;
+        var result = FeatureExtractor.Run(dataset, source, outPath, new ExtractOptions(),
+            progress: p =>
+            {
+                // A line per tenth keeps a notebook's output short.
+                var tenth = p.Total == 0 ? 10 : p.Done * 10 / p.Total;
+                if (tenth == lastReported) return;
+                lastReported = tenth;
+                log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"extract {encoder}: {p.Done}/{p.Total} images ({p.Resumed} resumed, {p.Skipped} skipped)"));
+            },
+            log: log, cancellation: cancellation);
+        if (result.Interrupted) throw new OperationCanceledException($"extraction interrupted; rerun the cell to resume from '{FeatureStoreWriter.PartialPath(outPath)}'");
+        log?.Invoke(result.AlreadyComplete
+            ? $"'{outPath}' already holds the features of these {result.Total} images; nothing to do"
+            : $"wrote '{outPath}': {result.Extracted} extracted now, {result.Resumed} resumed, {result.Skipped} skipped, in {result.Elapsed.TotalSeconds:F1} s");
+        return result;
+    }
+
+    private static OwnedSource Resolve(CaptionDataset dataset, string encoder, string? weights, string outPath, SmallCnnOptions options,
+        Action<string>? log, CancellationToken cancellation)
+    {
+        if (encoder != EncoderNames.SmallCnn) return new OwnedSource(PretrainedFeatureSource.Load(encoder, weights!));
+        if (weights != null) return new OwnedSource(SmallCnnEncoder.Load(weights));
+        options.Validate();
+        var (cnn, trained) = SmallCnnTrainer.TrainOrLoad(dataset, options, SmallCnnWeightsPath(outPath), progress: p =>
+            {
+                if (p.Dev is { } dev) log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"small-cnn epoch {p.Epoch}/{p.Epochs}: loss {p.Loss:F4}, dev concepts {dev}"));
+            }, log: log, cancellation: cancellation);
+        if (trained != null)
+            log?.Invoke(string.Create(CultureInfo.InvariantCulture,
+                $"small-cnn: {trained.Encoder.Concepts.Count} concepts, trained on {trained.TrainImages} images in {trained.Elapsed.TotalSeconds:F1} s; dev {trained.Dev}; always-frequent baseline {trained.Majority}"));
+        return new OwnedSource(cnn);
+    }
+
+    /// <summary>Where small-cnn's trained network is kept beside its store (the place `caption extract` and `caption describe` use).</summary>
+    public static string SmallCnnWeightsPath(string storePath) => storePath + ".small-cnn.safetensors";
+
+    // Both sources are disposable; one wrapper lets `using` cover either.
+    private sealed class OwnedSource(IFeatureSource inner) : IFeatureSource, IDisposable
+    {
+        public string Name => inner.Name;
+        public int FeatureDimension => inner.FeatureDimension;
+        public ImagePreprocessOptions Preprocessing => inner.Preprocessing;
+        public string WeightsHash => inner.WeightsHash;
+        public Torch.Tensor Encode(Torch.Tensor images) => inner.Encode(images);
+        public void Dispose() => (inner as IDisposable)?.Dispose();
+    }
+}

@@ -1,0 +1,105 @@
+using System.Globalization;
+using Captioning.Data;
+using Captioning.Features;
+using Captioning.Models;
+using Captioning.Torch;
+using Captioning.Training;
+
+namespace Captioning.Workbook;
+
+/// <summary>What <see cref="WorkbookTraining.TrainOrResume"/> did for one model.</summary>
+/// <param name="Model">Architecture name (merge, init-inject, ...).</param>
+/// <param name="Run">Its run folder.</param>
+/// <param name="Status">"trained", "resumed after epoch N" or "already finished".</param>
+/// <param name="Parameters">Trainable parameters.</param>
+/// <param name="History">Every recorded epoch.</param>
+public sealed record TrainedRun(string Model, RunFolder Run, string Status, long Parameters, IReadOnlyList<EpochMetrics> History)
+{
+    /// <summary>The epoch with the lowest validation loss (the one kept as best.safetensors).</summary>
+    public EpochMetrics? Best => History.Count == 0 ? null : History.MinBy(h => h.ValidationLoss);
+
+    /// <summary>One line: model, status, parameters, best epoch.</summary>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"{Model}: {Status}; {Parameters:N0} parameters; {History.Count} epochs, best epoch {Best?.Epoch} (val loss {Best?.ValidationLoss:F4}) -> {Run.BestCheckpointPath}");
+}
+
+/// <summary>Notebook 03's step: train one architecture into the work folder unless finished, resuming an interrupted run.</summary>
+public static class WorkbookTraining
+{
+    /// <summary>
+    /// Trains <paramref name="architecture"/> with <paramref name="preset"/>'s sizes and recipe (<paramref name="epochs"/> &gt; 0 overrides
+    /// its epochs) on the <paramref name="encoder"/> features of <paramref name="dataDir"/>. A finished run is left alone; a run with
+    /// last.safetensors continues from its last finished epoch; each finished epoch reaches <paramref name="curves"/> as it ends.
+    /// </summary>
+    public static TrainedRun TrainOrResume(WorkbookFolders folders, string dataDir, string encoder, string architecture, TrainingPreset preset,
+        int epochs = 0, LossCurves? curves = null, Action<string>? log = null, CancellationToken cancellation = default)
+    {
+        var shape = preset.Model with { Architecture = CaptionModelOptions.ParseArchitecture(architecture) };
+        if (epochs < 0) throw new CaptioningException($"epochs must be 0 (the preset's {preset.Training.Epochs}) or more, got {epochs}");
+        var training = (preset.Training with { Epochs = epochs > 0 ? epochs : preset.Training.Epochs }).Validate();
+        var run = folders.Run(architecture);
+        if (run.IsFinished)
+        {
+            var (savedModel, savedTraining, _, _) = run.ReadConfig();
+            if (savedTraining.Epochs != training.Epochs)
+                log?.Invoke($"{architecture}: keeping the finished run in '{run.Path}' ({savedTraining.Epochs} epochs); delete that folder to retrain with {training.Epochs}");
+            curves?.AddRun(architecture, run);
+            return new TrainedRun(architecture, run, "already finished", ModelSizes.Count(savedModel), run.ReadMetrics());
+        }
+
+        var dataset = DatasetPreparer.Load(dataDir, null, new PrepareOptions());
+        using var store = FeatureStore.Open(folders.FeatureStore(encoder));
+        var vocabulary = TrainingData.BuildVocabulary(dataset);
+        var options = shape.For(vocabulary.Count, store.Dimension);
+        var inputs = new RunInputs(Path.GetFullPath(dataDir), store.Path, store.Header.Identity.Encoder, TrainingData.Fingerprint(store));
+        var status = "trained";
+        if (run.HasLastCheckpoint)
+        {
+            CheckResumable(run, options, training, inputs, vocabulary);
+            status = $"resumed after epoch {run.ReadMetrics().Count}";
+            curves?.AddRun(architecture, run);
+        }
+        else
+        {
+            // Nothing of an earlier attempt is reusable before its first epoch ended.
+            if (Directory.Exists(run.Path)) Directory.Delete(run.Path, recursive: true);
+            run.Initialise(options, training, inputs, vocabulary);
+        }
+
+        var train = TrainingData.Load(dataset, Split.Train, vocabulary, store);
+        var dev = TrainingData.Load(dataset, Split.Dev, vocabulary, store);
+        try
+        {
+            TorchRuntime.ManualSeed((ulong)training.Seed);
+            using var model = CaptionModelFactory.Create(options);
+            var parameters = model.ParameterCount();
+            log?.Invoke(string.Create(CultureInfo.InvariantCulture,
+                $"{architecture}: {parameters:N0} parameters, vocabulary {vocabulary.Count:N0}, {train.Captions.Count:N0} training captions, {training.Epochs} epochs ({status})"));
+            var trainer = new Trainer();
+            curves?.Attach(trainer, architecture);
+            trainer.EpochCompleted += m => log?.Invoke(string.Create(CultureInfo.InvariantCulture,
+                $"{architecture} epoch {m.Epoch}/{training.Epochs}: train loss {m.TrainLoss:F4}, val loss {m.ValidationLoss:F4}, {m.TokensPerSecond:F0} tokens/s{(m.IsBest ? " (best)" : "")}"));
+            var result = trainer.Run(model, train, dev, training, run, cancellation);
+            return new TrainedRun(architecture, run, status, parameters, result.History);
+        }
+        finally
+        {
+            train.Features.Dispose();
+            dev.Features.Dispose();
+        }
+    }
+
+    private static void CheckResumable(RunFolder run, CaptionModelOptions options, TrainingOptions training, RunInputs inputs, Vocabulary vocabulary)
+    {
+        var (savedModel, savedTraining, savedInputs, savedVocabulary) = run.ReadConfig();
+        var fix = $"delete '{run.Path}' to start this model over";
+        if (savedVocabulary != RunFolder.Fingerprint(vocabulary))
+            throw new CaptioningException($"cannot resume '{run.Path}': its vocabulary differs from the dataset's now; {fix}");
+        if (savedInputs.FeatureFingerprint != inputs.FeatureFingerprint)
+            throw new CaptioningException($"cannot resume '{run.Path}': it was trained on features {savedInputs.FeatureFingerprint}, the store now holds {inputs.FeatureFingerprint}; {fix}");
+        if (savedModel != options)
+            throw new CaptioningException($"cannot resume '{run.Path}': it was started with other model sizes; {fix}");
+        if (savedTraining != training)
+            throw new CaptioningException($"cannot resume '{run.Path}': it was started with other training settings ({savedTraining.Epochs} epochs, batch {savedTraining.BatchSize}, lr {savedTraining.LearningRate.ToString(CultureInfo.InvariantCulture)}); {fix}");
+    }
+}
