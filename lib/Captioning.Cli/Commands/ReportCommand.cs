@@ -19,10 +19,10 @@ internal static class ReportCommand
         };
         render.SetAction(result => CommandRunner.Run(() =>
         {
-            InputPaths.File(result.GetValue(html)!, "report", "an HTML file");
-            InputPaths.OutputFile(result.GetValue(png)!, "OUT");
             var (skip, output) = (result.GetValue(top), result.GetValue(png)!);
             if (skip < 0) throw new CaptioningException($"--top must be 0 or more pixels, got {skip}");
+            InputPaths.File(result.GetValue(html)!, "report", "an HTML file");
+            InputPaths.OutputFile(output, "OUT");
             if (skip == 0)
             {
                 ReportScreenshot.Render(result.GetValue(html)!, output, result.GetValue(width), result.GetValue(height));
