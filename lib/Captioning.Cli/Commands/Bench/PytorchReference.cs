@@ -39,7 +39,7 @@ internal sealed class PytorchReference
             throw new CaptioningException($"--python: '{python}' does not exist; --compare-pytorch needs Debian's python3 with torch: {InstallHint}");
         var reference = new PytorchReference(python, LocateScript());
         var (code, stdout, stderr) = reference.Execute(["--check"], _ => { });
-        Check(code, stderr, "--check", reference);
+        Check(code, stderr, python, $"{reference.Script} --check");
         if (!stdout.Any(l => l.StartsWith("torch ", StringComparison.Ordinal)))
             throw new CaptioningException($"{reference.Script} --check printed no torch version (got: {string.Join(" | ", stdout)}); is it the repository's script?");
         return reference;
@@ -51,20 +51,20 @@ internal sealed class PytorchReference
         string[] args = ["--workload", workload, "--threads", threads.ToString(CultureInfo.InvariantCulture),
             "--iterations", settings.Iterations.ToString(CultureInfo.InvariantCulture), "--warmup", settings.Warmup.ToString(CultureInfo.InvariantCulture)];
         var (code, stdout, stderr) = Execute(args, echo);
-        Check(code, stderr, $"--workload {workload}", this);
+        Check(code, stderr, Python, $"{Script} {string.Join(' ', args)}");
         var measurements = stdout.Select((line, i) => ReferenceMeasurement.Parse(line, Script, i + 1)).ToList();
         if (measurements.Count == 0) throw new CaptioningException($"{Script} --workload {workload} printed no measurement");
         return measurements;
     }
 
     /// <summary>Maps the script's exit code to an error that says what to do.</summary>
-    internal static void Check(int code, IReadOnlyList<string> stderr, string what, PytorchReference reference)
+    internal static void Check(int code, IReadOnlyList<string> stderr, string python, string invocation)
     {
         if (code == 0) return;
         var detail = string.Join(" | ", stderr.TakeLast(3));
         if (code == MissingTorchExitCode)
-            throw new CaptioningException($"--compare-pytorch: {reference.Python} cannot import torch/torchvision ({detail}); {InstallHint}");
-        throw new InvalidOperationException($"{reference.Python} {reference.Script} {what} exited with code {code}: {detail}");
+            throw new CaptioningException($"--compare-pytorch: {python} cannot import torch/torchvision ({detail}); {InstallHint}");
+        throw new InvalidOperationException($"{python} {invocation} exited with code {code}: {detail}");
     }
 
     /// <summary>The script next to the built CLI (copied there by the project file), else in the checkout above it.</summary>

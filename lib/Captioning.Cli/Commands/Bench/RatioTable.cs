@@ -91,15 +91,12 @@ internal static class RatioTable
         {
             var better = r.LowerIsBetter ? "lower is better" : "higher is better";
             text.Append(CultureInfo.InvariantCulture,
-                $"| {r.Workload} | {r.Variant} | {Rate(r.Ours)} {r.Unit} | {Rate(r.PyTorch)} {r.Unit} | {Ratio(r.Ratio)} ({better}) |\n");
+                $"| {r.Workload} | {r.Variant} | {Figure(r.Ours)} {r.Unit} | {Figure(r.PyTorch)} {r.Unit} | {Figure(r.Ratio)} ({better}) |\n");
         }
         return text.ToString();
     }
 
-    /// <summary>One decimal, invariant culture, no thousands separators (the table is read by scripts too).</summary>
-    internal static string Rate(double value) => value.ToString("F1", CultureInfo.InvariantCulture);
-
-    /// <summary>Three significant figures for small ratios, two decimals from 1, one from 10.</summary>
-    internal static string Ratio(double value) =>
-        value.ToString(value >= 10 ? "F1" : value >= 1 ? "F2" : "G3", CultureInfo.InvariantCulture);
+    /// <summary>Three significant figures below 100 (0.819, 25.4, 3.07), whole numbers above; invariant culture, no separators.</summary>
+    internal static string Figure(double value) =>
+        value.ToString(value >= 100 ? "F0" : value >= 10 ? "F1" : value >= 1 ? "F2" : "G3", CultureInfo.InvariantCulture);
 }
