@@ -32,7 +32,7 @@ internal static class BenchCommand
 
     /// <summary>
     /// The order a run of every workload takes: memory first, because its figure is the process's peak
-    /// RSS, which the other workloads (VGG16's 528 MB of weights) would otherwise set.
+    /// RSS, which the other workloads (VGG16 alone holds half a gigabyte of weights) would otherwise set.
     /// </summary>
     internal static readonly IReadOnlyList<string> RunAllOrder = ["memory", "train", "decode", "extract"];
 
