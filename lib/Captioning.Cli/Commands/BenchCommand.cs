@@ -43,7 +43,7 @@ internal static class BenchCommand
         var iterations = new Option<int>("--iterations") { Description = "Timed iterations after warm-up.", DefaultValueFactory = _ => 3 };
         var warmup = new Option<int>("--warmup") { Description = "Untimed warm-up iterations.", DefaultValueFactory = _ => 1 };
         var compare = new Option<bool>("--compare-pytorch") { Description = $"Also run the workloads in PyTorch eager ({PytorchReference.ScriptName}) and print a table of ratios." };
-        var python = new Option<string>("--python") { Description = "The interpreter with torch and torchvision that --compare-pytorch uses.", DefaultValueFactory = _ => PytorchReference.DefaultPython };
+        var python = new Option<string>("--python") { Description = "Path of the python3 with torch and torchvision that --compare-pytorch uses.", DefaultValueFactory = _ => PytorchReference.DefaultPython };
         var command = new Command("bench", "Time workloads and print one JSON line per measurement (and, with --compare-pytorch, a ratio table).")
         {
             workload, threads, iterations, warmup, compare, python,

@@ -42,6 +42,7 @@ internal sealed class PytorchReference
         Check(code, stderr, python, $"{reference.Script} --check");
         if (!stdout.Any(l => l.StartsWith("torch ", StringComparison.Ordinal)))
             throw new CaptioningException($"{reference.Script} --check printed no torch version (got: {string.Join(" | ", stdout)}); is it the repository's script?");
+        Console.Error.WriteLine($"bench: PyTorch side: {string.Join(" ", stdout)} ({python} {reference.Script})");
         return reference;
     }
 
@@ -85,7 +86,16 @@ internal sealed class PytorchReference
         var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(Script);
         foreach (var arg in args) start.ArgumentList.Add(arg);
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {Python}");
+        Process? started;
+        try
+        {
+            started = Process.Start(start);
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new CaptioningException($"--python: cannot run '{Python}' ({e.Message}); expected a python3 interpreter with torch: {InstallHint}");
+        }
+        using var process = started ?? throw new InvalidOperationException($"could not start {Python}");
         var stdout = new List<string>();
         var stderr = new List<string>();
         process.ErrorDataReceived += (_, e) => { if (e.Data != null) lock (stderr) stderr.Add(e.Data); };

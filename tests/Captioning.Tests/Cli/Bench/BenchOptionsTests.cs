@@ -32,6 +32,25 @@ public sealed class BenchOptionsTests
     }
 
     [Fact]
+    public void Bench_ComparePytorchFailsWithExitOneForInterpreterThatCannotRun()
+    {
+        var notExecutable = Path.GetTempFileName();
+        try
+        {
+            var (code, output, error) = CliRunner.Run("bench", "--compare-pytorch", "--workload", "decode", "--python", notExecutable);
+            Assert.Equal(1, code);
+            Assert.Equal("", output);
+            Assert.StartsWith($"error: --python: cannot run '{notExecutable}' (", error);
+            Assert.EndsWith("); expected a python3 interpreter with torch: run `environment/setup --bench-deps` " +
+                "(installs Debian's python3-torch and python3-torchvision)\n", error.Replace("\r\n", "\n"));
+        }
+        finally
+        {
+            File.Delete(notExecutable);
+        }
+    }
+
+    [Fact]
     public void Check_TurnsMissingTorchExitCodeIntoInstallHint()
     {
         var e = Assert.Throws<CaptioningException>(() => PytorchReference.Check(PytorchReference.MissingTorchExitCode,
