@@ -14,8 +14,9 @@ internal sealed record BenchSettings(int Iterations, int Warmup);
 internal sealed record BenchResult(double Rate, string Unit);
 
 /// <summary>
-/// `caption bench --workload NAME`: runs one timed workload and prints exactly one JSON line
-/// {"workload", "rate", "unit", "threads"}. Timings are printed, never asserted.
+/// `caption bench [--workload NAME] [--compare-pytorch]`: runs one or every timed workload and prints one JSON
+/// line {"workload", "rate", "unit", "threads"} each; with --compare-pytorch also the PyTorch reference's lines
+/// and a table of ratios. Timings are printed, never asserted.
 /// </summary>
 internal static class BenchCommand
 {
@@ -29,26 +30,55 @@ internal static class BenchCommand
             ["memory"] = MemoryWorkload.Run,
         };
 
+    /// <summary>
+    /// The order a run of every workload takes: memory first, because its figure is the process's peak
+    /// RSS, which the other workloads (VGG16 alone holds half a gigabyte of weights) would otherwise set.
+    /// </summary>
+    internal static readonly IReadOnlyList<string> RunAllOrder = ["memory", "train", "decode", "extract"];
+
     internal static Command Create()
     {
-        var workload = new Option<string>("--workload") { Description = $"What to time: {string.Join(", ", Workloads.Keys)}.", Required = true };
-        var threads = new Option<int>("--threads") { Description = "libtorch intra-op threads (0: all cores).", DefaultValueFactory = _ => 1 };
+        var workload = new Option<string?>("--workload") { Description = $"What to time: {string.Join(", ", Workloads.Keys)} (default: all of them)." };
+        var threads = new Option<int>("--threads") { Description = "libtorch intra-op threads (0: all cores); PyTorch gets the same number.", DefaultValueFactory = _ => 1 };
         var iterations = new Option<int>("--iterations") { Description = "Timed iterations after warm-up.", DefaultValueFactory = _ => 3 };
         var warmup = new Option<int>("--warmup") { Description = "Untimed warm-up iterations.", DefaultValueFactory = _ => 1 };
-        var command = new Command("bench", "Time a workload and print one JSON line with its rate.") { workload, threads, iterations, warmup };
-        command.SetAction(result => CommandRunner.Run(() =>
+        var compare = new Option<bool>("--compare-pytorch") { Description = $"Also run the workloads in PyTorch eager ({PytorchReference.ScriptName}) and print a table of ratios." };
+        var python = new Option<string>("--python") { Description = "Path of the python3 with torch and torchvision that --compare-pytorch uses.", DefaultValueFactory = _ => PytorchReference.DefaultPython };
+        var command = new Command("bench", "Time workloads and print one JSON line per measurement (and, with --compare-pytorch, a ratio table).")
         {
-            var name = result.GetValue(workload)!;
-            if (!Workloads.TryGetValue(name, out var run))
-                throw new CaptioningException($"--workload: unknown workload '{name}'; expected one of: {string.Join(", ", Workloads.Keys)}");
-            var settings = new BenchSettings(result.GetValue(iterations), result.GetValue(warmup));
-            if (settings.Iterations < 1) throw new CaptioningException($"--iterations must be at least 1, got {settings.Iterations}");
-            if (settings.Warmup < 0) throw new CaptioningException($"--warmup must be 0 or more, got {settings.Warmup}");
-            TorchRuntime.ConfigureThreads(result.GetValue(threads));
-            var measured = run(settings);
-            Console.WriteLine(Format(name, measured, TorchRuntime.Threads));
-        }));
+            workload, threads, iterations, warmup, compare, python,
+        };
+        command.SetAction(result => CommandRunner.Run(() => Execute(
+            result.GetValue(workload), new BenchSettings(result.GetValue(iterations), result.GetValue(warmup)),
+            result.GetValue(threads), result.GetValue(compare) ? result.GetValue(python)! : null)));
         return command;
+    }
+
+    /// <summary>Validates everything (including the PyTorch side) before the first workload, then runs and prints.</summary>
+    private static void Execute(string? name, BenchSettings settings, int threads, string? python)
+    {
+        if (name != null && !Workloads.ContainsKey(name))
+            throw new CaptioningException($"--workload: unknown workload '{name}'; expected one of: {string.Join(", ", Workloads.Keys)}");
+        if (settings.Iterations < 1) throw new CaptioningException($"--iterations must be at least 1, got {settings.Iterations}");
+        if (settings.Warmup < 0) throw new CaptioningException($"--warmup must be 0 or more, got {settings.Warmup}");
+        if (threads < 0) throw new CaptioningException($"--threads must be 0 (all cores) or more, got {threads}");
+        var reference = python == null ? null : PytorchReference.Prepare(python);
+        TorchRuntime.ConfigureThreads(threads);
+        var ours = new List<(string, BenchResult)>();
+        var theirs = new List<ReferenceMeasurement>();
+        foreach (var current in name == null ? RunAllOrder : [name])
+        {
+            Console.Error.WriteLine($"bench: {current} (ours)");
+            var measured = Workloads[current](settings);
+            ours.Add((current, measured));
+            Console.WriteLine(Format(current, measured, TorchRuntime.Threads));
+            if (reference == null) continue;
+            Console.Error.WriteLine($"bench: {current} (PyTorch)");
+            theirs.AddRange(reference.Run(current, TorchRuntime.Threads, settings, Console.WriteLine));
+        }
+        if (reference == null) return;
+        Console.WriteLine();
+        Console.Write(RatioTable.Format(RatioTable.Build(ours, theirs), TorchRuntime.Threads));
     }
 
     /// <summary>The one JSON line: {"workload":..,"rate":..,"unit":..,"threads":..}, rate rounded to 3 decimals.</summary>

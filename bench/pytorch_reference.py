@@ -1,0 +1,297 @@
+#!/usr/bin/python3
+"""PyTorch eager reference for `caption bench --compare-pytorch`.
+
+Runs one workload with the same shapes, batch, vocabulary, sequence lengths, optimiser, beam
+size, VGG16 input, thread count, warm-up and iterations as the C# workloads in
+lib/Captioning.Cli/Commands/Bench/, and prints one JSON line per measurement:
+{"workload", "variant", "implementation": "pytorch", "rate", "unit", "threads"}.
+
+`--check` only prints the torch and torchvision versions.
+Exit codes: 0 measured, 2 bad arguments, 3 torch/torchvision cannot be imported (the CLI then
+tells the user to run `environment/setup --bench-deps`).
+"""
+import argparse
+import json
+import os
+import resource
+import sys
+import tempfile
+import time
+
+try:
+    import torch
+    import torch.nn as nn
+    import torch.nn.functional as F
+    import torchvision
+except ImportError as missing:
+    print(f"pytorch_reference.py: cannot import {missing.name} ({missing}); "
+          "install Debian's python3-torch and python3-torchvision", file=sys.stderr)
+    sys.exit(3)
+
+# The tutorial's sizes (SEEDS.md A) and the C# workloads' constants.
+VOCAB, FEATURES, EMBED, HIDDEN = 7579, 4096, 256, 256
+PAD, START, END = 0, 1, 2
+TRAIN_BATCH, TRAIN_STEPS = 64, 20
+UNROLLED_LENGTH = 34          # the tutorial's max caption length: every prefix is padded to it
+DECODE_IMAGES, BEAM, MAX_WORDS = 20, 3, 20
+EXTRACT_BATCH, IMAGE_SIZE = 8, 224
+MEMORY_IMAGES, MEMORY_CAPTIONS, MEMORY_DEV_IMAGES = 6000, 5, 1000
+
+
+class Merge(nn.Module):
+    """The merge model as lib/Captioning/Models/MergeModel.cs builds it (dropout 0.5, add, ReLU head)."""
+
+    def __init__(self):
+        super().__init__()
+        self.embed = nn.Embedding(VOCAB, EMBED, padding_idx=PAD)
+        self.lstm = nn.LSTM(EMBED, HIDDEN, batch_first=True)
+        self.image = nn.Linear(FEATURES, HIDDEN)
+        self.decoder = nn.Linear(HIDDEN, HIDDEN)
+        self.output = nn.Linear(HIDDEN, VOCAB)
+        self.drop = nn.Dropout(0.5)
+
+    def encode_image(self, features):
+        return F.relu(self.image(self.drop(features)))                      # (B, H)
+
+    def head(self, image, text):
+        return self.output(F.relu(self.decoder(image + text)))              # (B[, T], V)
+
+    def forward(self, features, ids):
+        text, _ = self.lstm(self.drop(self.embed(ids)))                     # (B, T, H)
+        return self.head(self.encode_image(features).unsqueeze(1), text)    # (B, T, V)
+
+    def last_logits(self, features, ids):
+        """The Keras tutorial's model: the whole prefix in, next-word logits of its last step out."""
+        text, _ = self.lstm(self.drop(self.embed(ids)))                     # (B, T, H)
+        return self.head(self.encode_image(features), text[:, -1])          # (B, V)
+
+    def step(self, image, tokens, state):
+        text, state = self.lstm(self.embed(tokens).unsqueeze(1), state)     # (B, 1, H)
+        return self.head(image, text[:, 0]), state                          # (B, V)
+
+
+def timed(step, warmup, iterations):
+    for _ in range(warmup):
+        step()
+    start = time.perf_counter()
+    for _ in range(iterations):
+        step()
+    return time.perf_counter() - start
+
+
+def train(args):
+    """Teacher forcing on 64 x 20 tokens (as TrainWorkload), then the tutorial's unrolled samples."""
+    torch.manual_seed(0)
+    model = Merge().train()
+    optimiser = torch.optim.Adam(model.parameters(), lr=1e-3)
+    features = torch.randn(TRAIN_BATCH, FEATURES)                                   # (64, 4096)
+    ids = torch.randint(4, VOCAB, (TRAIN_BATCH, TRAIN_STEPS))                       # (64, 20)
+    target = torch.randint(4, VOCAB, (TRAIN_BATCH * TRAIN_STEPS,))                  # (1280)
+
+    def teacher_forced():
+        loss = F.cross_entropy(model(features, ids).reshape(-1, VOCAB), target, ignore_index=PAD)
+        optimiser.zero_grad()
+        loss.backward()
+        optimiser.step()
+
+    seconds = timed(teacher_forced, args.warmup, args.iterations)
+    emit("train", "teacher-forced", TRAIN_BATCH * TRAIN_STEPS * args.iterations / seconds, "tokens/s", args)
+
+    # Every (prefix, next word) pair is one sample; prefixes of 1..21 tokens are pre-padded to 34
+    # (Keras pad_sequences). An iteration is 20 batches of 64 samples: the same 1,280 target tokens.
+    batches = []
+    for _ in range(TRAIN_STEPS):
+        lengths = torch.randint(1, TRAIN_STEPS + 2, (TRAIN_BATCH,))
+        prefixes = torch.zeros(TRAIN_BATCH, UNROLLED_LENGTH, dtype=torch.long)      # (64, 34)
+        for row, length in enumerate(lengths.tolist()):
+            prefixes[row, UNROLLED_LENGTH - length:] = torch.randint(4, VOCAB, (length,))
+        batches.append((prefixes, torch.randint(4, VOCAB, (TRAIN_BATCH,))))
+
+    def unrolled():
+        for prefixes, next_words in batches:
+            loss = F.cross_entropy(model.last_logits(features, prefixes), next_words)
+            optimiser.zero_grad()
+            loss.backward()
+            optimiser.step()
+
+    seconds = timed(unrolled, args.warmup, args.iterations)
+    emit("train", "unrolled", TRAIN_BATCH * TRAIN_STEPS * args.iterations / seconds, "tokens/s", args)
+
+
+def end_only(logp):
+    """After MAX_WORDS words only <end> may follow (as CaptionDecoder's forced end)."""
+    forced = torch.full_like(logp, float("-inf"))
+    forced[..., END] = logp[..., END]
+    return forced
+
+
+def batched_beam(model, features):
+    """Beam search over all images at once, one token per step into the cached LSTM state."""
+    batch = features.size(0)
+    rows = batch * BEAM
+    image = model.encode_image(features).repeat_interleave(BEAM, 0)                 # (B*k, H)
+    state = None
+    scores = torch.full((rows,), float("-inf"))
+    scores[::BEAM] = 0                                                              # only beam 0 is live at first
+    tokens = torch.full((rows,), START, dtype=torch.long)                           # (B*k)
+    sequences = torch.zeros(rows, 0, dtype=torch.long)                              # (B*k, t)
+    finished = torch.zeros(rows, dtype=torch.bool)
+    stay = torch.full((VOCAB,), float("-inf"))
+    stay[PAD] = 0                                                                   # a finished hypothesis only appends pad
+    offsets = (torch.arange(batch) * BEAM).unsqueeze(1)                             # (B, 1)
+    for t in range(MAX_WORDS + 1):
+        if finished.all():
+            break
+        logits, state = model.step(image, tokens, state)                            # (B*k, V)
+        logp = logits.log_softmax(-1)
+        if t == MAX_WORDS:
+            logp = end_only(logp)
+        logp = torch.where(finished.unsqueeze(1), stay, logp)
+        best, flat = (scores.unsqueeze(1) + logp).view(batch, -1).topk(BEAM, 1)     # (B, k)
+        source = (offsets + flat // VOCAB).view(-1)                                 # (B*k)
+        chosen = (flat % VOCAB).view(-1)
+        was_finished = finished[source]
+        finished = was_finished | (chosen == END)
+        tokens = torch.where(finished, torch.full_like(chosen, PAD), chosen)
+        sequences = torch.cat([sequences[source], tokens.unsqueeze(1)], 1)
+        state = tuple(s[:, source] for s in state)
+        scores = best.view(-1)
+    return sequences.view(batch, BEAM, -1)[:, 0]
+
+
+def naive_beam(model, features):
+    """The tutorials' beam search: per image, per hypothesis, the whole prefix is re-run every step."""
+    captions = []
+    for i in range(features.size(0)):
+        photo = features[i:i + 1]                                                   # (1, 4096)
+        beams = [([START], 0.0, False)]
+        for t in range(MAX_WORDS + 1):
+            candidates = []
+            for words, score, done in beams:
+                if done:
+                    candidates.append((words, score, True))
+                    continue
+                logp = model.last_logits(photo, torch.tensor([words])).log_softmax(-1)[0]  # (V)
+                if t == MAX_WORDS:
+                    logp = end_only(logp)
+                top, index = logp.topk(BEAM)
+                for value, word in zip(top.tolist(), index.tolist()):
+                    candidates.append((words + [word], score + value, word == END))
+            beams = sorted(candidates, key=lambda c: c[1], reverse=True)[:BEAM]
+            if all(done for _, _, done in beams):
+                break
+        captions.append(beams[0][0])
+    return captions
+
+
+def decode(args):
+    """Beam 3, at most 20 words, 20 images (as DecodeWorkload): batched with cached state, then naive."""
+    torch.manual_seed(0)
+    model = Merge().eval()
+    features = torch.randn(DECODE_IMAGES, FEATURES)                                 # (20, 4096)
+    with torch.no_grad():
+        seconds = timed(lambda: batched_beam(model, features), args.warmup, args.iterations)
+        emit("decode", "batched-beam", DECODE_IMAGES * args.iterations / seconds, "captions/s", args)
+        seconds = timed(lambda: naive_beam(model, features), args.warmup, args.iterations)
+        emit("decode", "naive-beam", DECODE_IMAGES * args.iterations / seconds, "captions/s", args)
+
+
+def extract(args):
+    """torchvision VGG16 (random weights) to fc7 after its ReLU on 8 random 224x224 images."""
+    torch.manual_seed(0)
+    vgg = torchvision.models.vgg16(weights=None).eval()
+    fc7 = nn.Sequential(vgg.features, vgg.avgpool, nn.Flatten(1), *list(vgg.classifier.children())[:5])
+    batch = torch.randn(EXTRACT_BATCH, 3, IMAGE_SIZE, IMAGE_SIZE)                   # (8, 3, 224, 224)
+    with torch.no_grad():
+        seconds = timed(lambda: fc7(batch), args.warmup, args.iterations)
+    emit("extract", "vgg16-fc7", EXTRACT_BATCH * args.iterations / seconds, "images/s", args)
+
+
+def length_batches(lengths, generator, batch, bucket_batches=50):
+    """CaptionBatcher's plan: shuffle, sort by length within buckets of 50 batches, shuffle the batches."""
+    order = torch.randperm(len(lengths), generator=generator).tolist()
+    bucket = batch * bucket_batches
+    for start in range(0, len(order), bucket):
+        order[start:start + bucket] = sorted(order[start:start + bucket], key=lambda i: lengths[i])
+    batches = [order[s:s + batch] for s in range(0, len(order), batch)]
+    return [batches[i] for i in torch.randperm(len(batches), generator=generator).tolist()]
+
+
+def padded(captions, rows, indices):
+    """(input, target, image rows) of a batch: <start> w1..wn and w1..wn <end>, padded with 0."""
+    steps = max(len(captions[i]) for i in indices) + 1
+    inputs = torch.zeros(len(indices), steps, dtype=torch.long)                     # (B, T)
+    targets = torch.zeros(len(indices), steps, dtype=torch.long)                    # (B, T)
+    for b, i in enumerate(indices):
+        words = torch.tensor(captions[i])
+        inputs[b, 0] = START
+        inputs[b, 1:len(words) + 1] = words
+        targets[b, :len(words)] = words
+        targets[b, len(words)] = END
+    return inputs, targets, torch.tensor([rows[i] for i in indices])
+
+
+def memory(args):
+    """Peak RSS of one Flickr8k-scale epoch (as MemoryWorkload): train, validate, save best and last."""
+    generator = torch.Generator().manual_seed(0)
+    captions, rows = [], []
+    for image in range(MEMORY_IMAGES):
+        for _ in range(MEMORY_CAPTIONS):
+            length = int(torch.randint(8, 17, (1,), generator=generator))
+            captions.append(torch.randint(4, VOCAB, (length,), generator=generator).tolist())
+            rows.append(image)
+    torch.manual_seed(0)
+    features = torch.randn(MEMORY_IMAGES, FEATURES)                                 # (6000, 4096)
+    model = Merge()
+    optimiser = torch.optim.Adam(model.parameters(), lr=1e-3)
+    lengths = [len(c) for c in captions]
+    model.train()
+    for indices in length_batches(lengths, generator, TRAIN_BATCH):
+        inputs, targets, images = padded(captions, rows, indices)
+        logits = model(features[images], inputs)                                    # (B, T, V)
+        loss = F.cross_entropy(logits.reshape(-1, VOCAB), targets.reshape(-1), ignore_index=PAD)
+        optimiser.zero_grad()
+        loss.backward()
+        optimiser.step()
+    model.eval()
+    dev = range(MEMORY_DEV_IMAGES * MEMORY_CAPTIONS)
+    with torch.no_grad():
+        for start in range(0, len(dev), TRAIN_BATCH):
+            inputs, targets, images = padded(captions, rows, list(dev[start:start + TRAIN_BATCH]))
+            F.cross_entropy(model(features[images], inputs).reshape(-1, VOCAB), targets.reshape(-1), ignore_index=PAD)
+    with tempfile.TemporaryDirectory(prefix="caption-bench-memory-") as folder:
+        torch.save(model.state_dict(), os.path.join(folder, "best.pt"))
+        torch.save({"model": model.state_dict(), "optim": optimiser.state_dict()}, os.path.join(folder, "last.pt"))
+    # ru_maxrss is the peak resident set in KiB on Linux, the same figure as VmHWM.
+    emit("memory", "epoch", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0, "MB peak RSS", args)
+
+
+def emit(workload, variant, rate, unit, args):
+    print(json.dumps({"workload": workload, "variant": variant, "implementation": "pytorch",
+                      "rate": round(rate, 3), "unit": unit, "threads": args.threads}), flush=True)
+
+
+WORKLOADS = {"train": train, "decode": decode, "extract": extract, "memory": memory}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="print the torch and torchvision versions and exit")
+    parser.add_argument("--workload", choices=sorted(WORKLOADS))
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--iterations", type=int, default=3)
+    parser.add_argument("--warmup", type=int, default=1)
+    args = parser.parse_args()
+    if args.check:
+        print(f"torch {torch.__version__} torchvision {torchvision.__version__} threads {torch.get_num_threads()}")
+        return
+    if args.workload is None:
+        parser.error("--workload is required (or --check)")
+    if args.threads < 1 or args.iterations < 1 or args.warmup < 0:
+        parser.error("--threads and --iterations must be at least 1, --warmup at least 0")
+    torch.set_num_threads(args.threads)
+    WORKLOADS[args.workload](args)
+
+
+if __name__ == "__main__":
+    main()
