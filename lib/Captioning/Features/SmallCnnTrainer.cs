@@ -21,9 +21,9 @@ namespace Captioning.Features;
 /// <param name="MinAgreement">A concept must be used by at least this fraction of the captions of the images it describes, on average (0 keeps every word).</param>
 /// <param name="CellDimension">Per-cell size of the penultimate layer, a 1x1 conv over the 3x3 grid (feature = 9 x this); 0 uses one dense layer of <paramref name="FeatureDimension"/> instead.</param>
 /// <param name="MaxShift">Training augmentation: each training image is shifted by up to this many pixels in x and y (edges repeated); 0 is off.</param>
-public sealed record SmallCnnOptions(int InputSize = 48, int[]? Channels = null, int FeatureDimension = 256, int Epochs = 8,
+public sealed record SmallCnnOptions(int InputSize = 48, int[]? Channels = null, int FeatureDimension = 256, int Epochs = 24,
     int BatchSize = 32, double LearningRate = 3e-3, int Seed = 1, int MinImages = 5, int MaxConcepts = 1000, double MinAgreement = 0.5, bool BalancePositives = false, int StemChannels = 0,
-    int CellDimension = 0, int MaxShift = 0)
+    int CellDimension = 32, int MaxShift = 0)
 {
     /// <summary>The default channel plan.</summary>
     public static IReadOnlyList<int> DefaultChannels { get; } = [16, 32, 64, 128];
