@@ -16,8 +16,10 @@ namespace Captioning.Evaluation;
 /// <param name="Predictions">Image id → decoded caption, in split order.</param>
 /// <param name="References">Image id → raw reference captions.</param>
 /// <param name="PredictionsPath">The TSV written into the run folder (a COCO results JSON sits beside it).</param>
+/// <param name="BaselinePredictions">Baseline name → image id → its caption, for paired comparisons (null in results saved before it existed).</param>
 public sealed record EvaluationResult(Split Split, ScoreReport Model, IReadOnlyDictionary<string, ScoreReport> Baselines,
-    IReadOnlyList<KeyValuePair<string, string>> Predictions, IReadOnlyDictionary<string, IReadOnlyList<string>> References, string PredictionsPath);
+    IReadOnlyList<KeyValuePair<string, string>> Predictions, IReadOnlyDictionary<string, IReadOnlyList<string>> References, string PredictionsPath,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? BaselinePredictions = null);
 
 /// <summary>Decodes a split with a run's best model and scores it against the references and the baselines.</summary>
 public static class RunEvaluator
@@ -53,13 +55,14 @@ public static class RunEvaluator
         var trainFeatures = store.ReadIds(training.Select(i => i.Id).Where(store.Contains).ToList());
         var trainCaptions = training.Where(i => store.Contains(i.Id)).Select(i => (IReadOnlyList<string>)i.Captions.Select(cleaner.Clean).ToList()).ToList();
         var neighbours = Baselines.NearestNeighbour(features, trainFeatures, trainCaptions);
-        var baselines = new Dictionary<string, ScoreReport>
+        var baselineCaptions = new Dictionary<string, IReadOnlyDictionary<string, string>>
         {
-            ["most-frequent"] = CaptionScorer.ScoreText(references, ids.ToDictionary(id => id, _ => frequent), bootstrap: bootstrap),
-            ["nearest-neighbour"] = CaptionScorer.ScoreText(references, ids.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => neighbours[x.i]), bootstrap: bootstrap),
+            ["most-frequent"] = ids.ToDictionary(id => id, _ => frequent),
+            ["nearest-neighbour"] = ids.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => neighbours[x.i]),
         };
+        var baselines = baselineCaptions.ToDictionary(b => b.Key, b => CaptionScorer.ScoreText(references, b.Value, bootstrap: bootstrap));
         var path = WritePredictions(run, split, decode, predictions);
-        return new EvaluationResult(split, modelScores, baselines, predictions, references, path);
+        return new EvaluationResult(split, modelScores, baselines, predictions, references, path, baselineCaptions);
     }
 
     private static string WritePredictions(RunFolder run, Split split, DecodeOptions decode, IReadOnlyList<KeyValuePair<string, string>> predictions)

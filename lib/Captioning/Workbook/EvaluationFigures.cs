@@ -63,6 +63,27 @@ public static class EvaluationFigures
         return table;
     }
 
+    /// <summary>
+    /// Paired bootstrap of each model minus a baseline ("nearest-neighbour" by default) on the same
+    /// images: an interval above 0 means the model beats the baseline on that metric beyond resampling luck.
+    /// </summary>
+    public static MetricTable VersusBaseline(IReadOnlyList<ScoredModel> models, string baseline = "nearest-neighbour", BootstrapOptions? bootstrap = null)
+    {
+        var table = new MetricTable(ScoreTables.Columns.Select(c => c.Name).ToList(),
+            $"Paired bootstrap: each model minus the {baseline} baseline (x100, 95% interval; above 0 means the model is better)", decimals: 1);
+        foreach (var model in models)
+        {
+            var baselineCaptions = model.Result.BaselinePredictions?.GetValueOrDefault(baseline)
+                ?? throw new CaptioningException($"the evaluation of '{model.Name}' has no {baseline} captions (evaluated before they were kept); delete its cached evaluation and rerun");
+            var comparison = CaptionScorer.CompareText(model.Result.References, Candidates(model.Result), baselineCaptions.ToDictionary(p => p.Key, p => p.Value),
+                bootstrap: bootstrap ?? BootstrapOptions.Default);
+            table.AddRow($"{model.Name} - {baseline}",
+                ScoreTables.Columns.Select(c => comparison.Metrics[c.Metric].Difference * 100).ToList(),
+                ScoreTables.Columns.Select(c => (comparison.Metrics[c.Metric].Interval.Lower * 100, comparison.Metrics[c.Metric].Interval.Upper * 100)).ToList());
+        }
+        return table;
+    }
+
     /// <summary>The <paramref name="count"/> best (or worst) captioned images of a model by per-image CIDEr-D, with their references and scores.</summary>
     public static CaptionGallery BestOrWorst(ScoredModel model, CaptionDataset dataset, int count = 6, bool best = true)
     {

@@ -91,6 +91,8 @@ public class WorkbookNotebookTests(WorkbookNotebooksFixture fixture) : IClassFix
         Assert.Equal(1, Count(outputs, "text/html", "BLEU-4 by beam size"));
         Assert.Equal(1, Count(outputs, "text/html", "CIDEr-D by beam size"));
         Assert.Equal(1, Count(outputs, "text/html", "Paired bootstrap: merge minus"));
+        Assert.Equal(1, Count(outputs, "text/html", "each model minus the nearest-neighbour baseline"));
+        Assert.Equal(1, Count(outputs, "text/html", "par-inject - nearest-neighbour"));
         Assert.Equal(1, Count(outputs, "text/html", "Per-image CIDEr-D"));
         Assert.Equal(1, Count(outputs, "text/html", "the 3 best test captions"));
         Assert.Equal(1, Count(outputs, "text/html", "the 3 worst test captions"));
