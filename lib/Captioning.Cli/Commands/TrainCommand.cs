@@ -62,7 +62,7 @@ internal static class TrainCommand
             var vocabulary = TrainingData.BuildVocabulary(dataset, parse.GetValue(minCount));
             var options = shape.For(vocabulary.Count, store.Dimension);
             var inputs = new RunInputs(Path.GetFullPath(dataPath), store.Path, store.Header.Identity.Encoder, TrainingData.Fingerprint(store));
-            if (run.HasLastCheckpoint) CheckResumable(run, options, inputs, vocabulary);
+            if (run.HasLastCheckpoint) run.CheckResumable(options, inputs, vocabulary, "keep the original --data, --min-count, --features, --model and --preset, or pass --force to start over");
             else run.Initialise(options, t, inputs, vocabulary);
 
             var train = TrainingData.Load(dataset, Split.Train, vocabulary, store);
@@ -133,16 +133,5 @@ internal static class TrainCommand
         if (run.IsFinished) File.Delete(run.FinishedPath); // more epochs requested: continue from the last one
         if (!run.HasLastCheckpoint) throw new CaptioningException($"--resume: '{run.Path}' has no finished epoch to continue from; use --force to start over");
         return run;
-    }
-
-    private static void CheckResumable(RunFolder run, CaptionModelOptions options, RunInputs inputs, Vocabulary vocabulary)
-    {
-        var (savedModel, _, savedInputs, savedVocabulary) = run.ReadConfig();
-        if (savedVocabulary != RunFolder.Fingerprint(vocabulary))
-            throw new CaptioningException($"cannot resume '{run.Path}': its vocabulary differs from the one built from --data now (different captions or --min-count)");
-        if (savedInputs.FeatureFingerprint != inputs.FeatureFingerprint)
-            throw new CaptioningException($"cannot resume '{run.Path}': it was trained on features {savedInputs.FeatureFingerprint} ({savedInputs.Features}), not {inputs.FeatureFingerprint}");
-        if (savedModel != options)
-            throw new CaptioningException($"cannot resume '{run.Path}': it was started as {CaptionModelOptions.NameOf(savedModel.Architecture)} with other sizes; keep the original --model/--preset");
     }
 }

@@ -83,6 +83,24 @@ public sealed class RunFolder
         vocabulary.Save(VocabularyPath);
     }
 
+    /// <summary>
+    /// Throws a <see cref="CaptioningException"/> when this run cannot continue with the given vocabulary,
+    /// features, model sizes and (when given) training settings; <paramref name="fix"/> ends each message.
+    /// </summary>
+    public void CheckResumable(CaptionModelOptions model, RunInputs inputs, Vocabulary vocabulary, string fix, TrainingOptions? training = null)
+    {
+        var (savedModel, savedTraining, savedInputs, savedVocabulary) = ReadConfig();
+        if (savedVocabulary != Fingerprint(vocabulary))
+            throw new CaptioningException($"cannot resume '{Path}': its vocabulary differs from the one the dataset gives now (other captions or --min-count); {fix}");
+        if (savedInputs.FeatureFingerprint != inputs.FeatureFingerprint)
+            throw new CaptioningException($"cannot resume '{Path}': it was trained on features {savedInputs.FeatureFingerprint} ({savedInputs.Features}), not {inputs.FeatureFingerprint}; {fix}");
+        if (savedModel != model)
+            throw new CaptioningException($"cannot resume '{Path}': it was started as {CaptionModelOptions.NameOf(savedModel.Architecture)} with other sizes; {fix}");
+        if (training != null && savedTraining != training)
+            throw new CaptioningException(string.Create(CultureInfo.InvariantCulture,
+                $"cannot resume '{Path}': it was started with other training settings ({savedTraining.Epochs} epochs, batch {savedTraining.BatchSize}, lr {savedTraining.LearningRate}); {fix}"));
+    }
+
     /// <summary>A short identity of a vocabulary's words (SHA-256 of the words in id order).</summary>
     public static string Fingerprint(Vocabulary vocabulary) =>
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', vocabulary.Words))))[..16];

@@ -55,7 +55,7 @@ public static class WorkbookTraining
         var status = "trained";
         if (run.HasLastCheckpoint)
         {
-            CheckResumable(run, options, training, inputs, vocabulary);
+            run.CheckResumable(options, inputs, vocabulary, $"delete '{run.Path}' to start this model over", training);
             status = $"resumed after epoch {run.ReadMetrics().Count}";
             curves?.AddRun(architecture, run);
         }
@@ -87,19 +87,5 @@ public static class WorkbookTraining
             train.Features.Dispose();
             dev.Features.Dispose();
         }
-    }
-
-    private static void CheckResumable(RunFolder run, CaptionModelOptions options, TrainingOptions training, RunInputs inputs, Vocabulary vocabulary)
-    {
-        var (savedModel, savedTraining, savedInputs, savedVocabulary) = run.ReadConfig();
-        var fix = $"delete '{run.Path}' to start this model over";
-        if (savedVocabulary != RunFolder.Fingerprint(vocabulary))
-            throw new CaptioningException($"cannot resume '{run.Path}': its vocabulary differs from the dataset's now; {fix}");
-        if (savedInputs.FeatureFingerprint != inputs.FeatureFingerprint)
-            throw new CaptioningException($"cannot resume '{run.Path}': it was trained on features {savedInputs.FeatureFingerprint}, the store now holds {inputs.FeatureFingerprint}; {fix}");
-        if (savedModel != options)
-            throw new CaptioningException($"cannot resume '{run.Path}': it was started with other model sizes; {fix}");
-        if (savedTraining != training)
-            throw new CaptioningException($"cannot resume '{run.Path}': it was started with other training settings ({savedTraining.Epochs} epochs, batch {savedTraining.BatchSize}, lr {savedTraining.LearningRate.ToString(CultureInfo.InvariantCulture)}); {fix}");
     }
 }

@@ -42,7 +42,7 @@ public class WorkbookNotebookTests(WorkbookNotebooksFixture fixture) : IClassFix
         Assert.True(File.Exists(folders.FeatureStore("small-cnn")));
         Assert.True(File.Exists(WorkbookFeatures.SmallCnnWeightsPath(folders.FeatureStore("small-cnn"))));
         var outputs = fixture.IpynbOutputs("02-feature-extraction");
-        Assert.Contains(outputs, o => o.Mime == "stream" && o.Content.Contains("small-cnn.feat': 120 images x 256 values from small-cnn, stored as float16"));
+        Assert.Contains(outputs, o => o.Mime == "stream" && o.Content.Contains("small-cnn.feat': 120 images x 288 values from small-cnn, stored as float16"));
         Assert.Equal(1, Count(outputs, "text/html", "PCA (explains"));
     }
 
