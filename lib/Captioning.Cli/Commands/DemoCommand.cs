@@ -46,6 +46,7 @@ internal static class DemoCommand
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var folders = new WorkbookFolders(InputPaths.OutputFolder(parse.GetValue(dir)!, "--dir"));
             var files = NotebookFiles(parse.GetValue(notebooks));
+            PlotlyAsset.Locate(); // the report needs it: fail now, not after minutes of training
             if (parse.GetValue(fresh) && Directory.Exists(folders.Root)) Directory.Delete(folders.Root, recursive: true);
             Directory.CreateDirectory(folders.Root);
             var count = parse.GetValue(images);

@@ -42,6 +42,7 @@ internal static class ExtractCommand
             if (weightsPath != null) InputPaths.File(weightsPath, "--weights", "a .pth checkpoint or a .safetensors file");
             // Checked here because SmallCnnOptions' own message lists every field without naming the option.
             if (parse.GetValue(cnnEpochs) < 1) throw new CaptioningException($"--cnn-epochs must be at least 1, got {parse.GetValue(cnnEpochs)}");
+            if (parse.GetValue(cnnSize) < 16) throw new CaptioningException($"--cnn-size must be at least 16 pixels, got {parse.GetValue(cnnSize)}");
             if (name != EncoderNames.SmallCnn && weightsPath == null) throw EncoderNames.MissingWeights(name);
             var dataset = DatasetPreparer.Load(parse.GetValue(data)!, null, new PrepareOptions());
 

@@ -43,6 +43,7 @@ internal static class NotebookCommand
             var parameters = NotebookParameters.ParseAssignments(result.GetValue(set) ?? []);
             var outDir = InputPaths.OutputFolder(result.GetValue(output)!, "--out");
             var notebook = DibParser.Load(InputPaths.TextFile(result.GetValue(file)!, "notebook", DibExpected));
+            PlotlyAsset.Locate(); // the report needs it: fail before the cells run, not after
             var run = RunOne(notebook, parameters, ignoreUnknown: false, outDir);
             if (!run.Succeeded) throw new CaptioningException(run.FailureSummary());
         }));
@@ -73,6 +74,7 @@ internal static class NotebookCommand
             var unknown = parameters.Keys.Where(k => !declared.Contains(k)).ToList();
             if (unknown.Count > 0)
                 throw new CaptioningException($"--set {string.Join(", ", unknown)}: no notebook in '{folder}' declares it; declared parameters: {string.Join(", ", declared.Order())}");
+            PlotlyAsset.Locate(); // the reports need it: fail before any cell runs, not after
             var runs = new List<NotebookRun>();
             foreach (var notebook in notebooks)
             {

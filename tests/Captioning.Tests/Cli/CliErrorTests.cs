@@ -49,6 +49,7 @@ public class CliErrorTests(CliErrorFixture files) : NativeLeakGuard, IClassFixtu
         ("extract", BadValue, ["extract", "--data", "{root}/empty-data", "--encoder", "small-cnn", "--dtype", "float8", "--out", "{root}/e.feat"], "--dtype"),
         ("extract", BadValue, ["extract", "--data", "{root}/empty-data", "--encoder", "small-cnn", "--batch", "0", "--out", "{root}/e.feat"], "--batch"),
         ("extract", BadValue, ["extract", "--data", "{root}/empty-data", "--encoder", "small-cnn", "--cnn-epochs", "-1", "--out", "{root}/e.feat"], "--cnn-epochs"),
+        ("extract", BadValue, ["extract", "--data", "{root}/empty-data", "--encoder", "small-cnn", "--cnn-size", "0", "--out", "{root}/e.feat"], "--cnn-size must be at least 16 pixels, got 0"),
         ("extract", BadValue, ["extract", "--data", "{root}/empty-data", "--encoder", "small-cnn", "--threads", "-2", "--out", "{root}/e.feat"], "--threads must be 0 (one per core) or more, got -2"),
         ("extract", Unreadable, ["extract", "--data", "{root}/data", "--encoder", "small-cnn", "--weights", "{root}/garbage.bin", "--out", "{root}/e.feat"], "{root}/garbage.bin"),
         ("extract", Unreadable, ["extract", "--data", "{root}/empty-data", "--encoder", "resnet50", "--weights", "{root}/adir", "--out", "{root}/e.feat"], "{root}/adir"),
