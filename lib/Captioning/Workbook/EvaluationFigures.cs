@@ -55,10 +55,7 @@ public static class EvaluationFigures
         var candidates = Candidates(baseModel.Result);
         foreach (var other in models.Where(m => m != baseModel))
         {
-            var comparison = CaptionScorer.CompareText(baseModel.Result.References, candidates, Candidates(other.Result), bootstrap: bootstrap ?? BootstrapOptions.Default);
-            table.AddRow($"{reference} - {other.Name}",
-                ScoreTables.Columns.Select(c => comparison.Metrics[c.Metric].Difference * 100).ToList(),
-                ScoreTables.Columns.Select(c => (comparison.Metrics[c.Metric].Interval.Lower * 100, comparison.Metrics[c.Metric].Interval.Upper * 100)).ToList());
+            AddDifference(table, $"{reference} - {other.Name}", baseModel.Result.References, candidates, Candidates(other.Result), bootstrap);
         }
         return table;
     }
@@ -75,11 +72,7 @@ public static class EvaluationFigures
         {
             var baselineCaptions = model.Result.BaselinePredictions?.GetValueOrDefault(baseline)
                 ?? throw new CaptioningException($"the evaluation of '{model.Name}' has no {baseline} captions (evaluated before they were kept); delete its cached evaluation and rerun");
-            var comparison = CaptionScorer.CompareText(model.Result.References, Candidates(model.Result), baselineCaptions.ToDictionary(p => p.Key, p => p.Value),
-                bootstrap: bootstrap ?? BootstrapOptions.Default);
-            table.AddRow($"{model.Name} - {baseline}",
-                ScoreTables.Columns.Select(c => comparison.Metrics[c.Metric].Difference * 100).ToList(),
-                ScoreTables.Columns.Select(c => (comparison.Metrics[c.Metric].Interval.Lower * 100, comparison.Metrics[c.Metric].Interval.Upper * 100)).ToList());
+            AddDifference(table, $"{model.Name} - {baseline}", model.Result.References, Candidates(model.Result), baselineCaptions, bootstrap);
         }
         return table;
     }
@@ -100,6 +93,16 @@ public static class EvaluationFigures
             gallery.AddFile(score.ImageId, image.Path, predictions.GetValueOrDefault(score.ImageId, ""), model.Result.References[score.ImageId], score.Bleu4, score.Cider);
         }
         return gallery;
+    }
+
+    // One row of a paired table: a minus b per headline metric, x100, with its bootstrap interval.
+    private static void AddDifference(MetricTable table, string name, IReadOnlyDictionary<string, IReadOnlyList<string>> references,
+        IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b, BootstrapOptions? bootstrap)
+    {
+        var comparison = CaptionScorer.CompareText(references, a, b, bootstrap: bootstrap ?? BootstrapOptions.Default);
+        table.AddRow(name,
+            ScoreTables.Columns.Select(c => comparison.Metrics[c.Metric].Difference * 100).ToList(),
+            ScoreTables.Columns.Select(c => (comparison.Metrics[c.Metric].Interval.Lower * 100, comparison.Metrics[c.Metric].Interval.Upper * 100)).ToList());
     }
 
     private static Dictionary<string, string> Candidates(EvaluationResult result) => result.Predictions.ToDictionary(p => p.Key, p => p.Value);
