@@ -93,7 +93,7 @@ internal static class ExtractCommand
     {
         if (name != EncoderNames.SmallCnn) return PretrainedFeatureSource.Load(name, weightsPath!);
         if (weightsPath != null) return SmallCnnEncoder.Load(weightsPath);
-        return TrainSmallCnn(dataset, cnn, outPath + ".small-cnn.safetensors", skipBad, cancel);
+        return TrainSmallCnn(dataset, cnn, SmallCnnEncoder.WeightsPathBeside(outPath), skipBad, cancel);
     }
 
     private static SmallCnnEncoder TrainSmallCnn(CaptionDataset dataset, SmallCnnOptions options, string weightsPath, bool skipBad, CancellationToken cancel)

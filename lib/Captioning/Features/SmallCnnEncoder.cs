@@ -118,6 +118,9 @@ public sealed class SmallCnnEncoder : IFeatureSource, IDisposable
         }
     }
 
+    /// <summary>Where a small CNN trained for a feature store is kept: beside the store (`caption extract`, `caption describe` and the workbook agree on it).</summary>
+    public static string WeightsPathBeside(string storePath) => storePath + ".small-cnn.safetensors";
+
     /// <summary>SHA-256 (hex) of a file's bytes.</summary>
     public static string HashFile(string path)
     {

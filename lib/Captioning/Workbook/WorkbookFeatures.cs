@@ -45,7 +45,7 @@ public static class WorkbookFeatures
         if (encoder != EncoderNames.SmallCnn) return new OwnedSource(PretrainedFeatureSource.Load(encoder, weights!));
         if (weights != null) return new OwnedSource(SmallCnnEncoder.Load(weights));
         options.Validate();
-        var (cnn, trained) = SmallCnnTrainer.TrainOrLoad(dataset, options, SmallCnnWeightsPath(outPath), progress: p =>
+        var (cnn, trained) = SmallCnnTrainer.TrainOrLoad(dataset, options, SmallCnnEncoder.WeightsPathBeside(outPath), progress: p =>
             {
                 if (p.Dev is { } dev) log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"small-cnn epoch {p.Epoch}/{p.Epochs}: loss {p.Loss:F4}, dev concepts {dev}"));
             }, log: log, cancellation: cancellation);
@@ -54,9 +54,6 @@ public static class WorkbookFeatures
                 $"small-cnn: {trained.Encoder.Concepts.Count} concepts, trained on {trained.TrainImages} images in {trained.Elapsed.TotalSeconds:F1} s; dev {trained.Dev}; always-frequent baseline {trained.Majority}"));
         return new OwnedSource(cnn);
     }
-
-    /// <summary>Where small-cnn's trained network is kept beside its store (the place `caption extract` and `caption describe` use).</summary>
-    public static string SmallCnnWeightsPath(string storePath) => storePath + ".small-cnn.safetensors";
 
     // Both sources are disposable; one wrapper lets `using` cover either.
     private sealed class OwnedSource(IFeatureSource inner) : IFeatureSource, IDisposable

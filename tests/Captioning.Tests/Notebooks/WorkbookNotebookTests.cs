@@ -1,3 +1,4 @@
+using Captioning.Features;
 using Captioning.Training;
 using Captioning.Workbook;
 using Xunit;
@@ -40,7 +41,7 @@ public class WorkbookNotebookTests(WorkbookNotebooksFixture fixture) : IClassFix
         fixture.Succeeded("02-feature-extraction");
         var folders = new WorkbookFolders(fixture.WorkDir);
         Assert.True(File.Exists(folders.FeatureStore("small-cnn")));
-        Assert.True(File.Exists(WorkbookFeatures.SmallCnnWeightsPath(folders.FeatureStore("small-cnn"))));
+        Assert.True(File.Exists(SmallCnnEncoder.WeightsPathBeside(folders.FeatureStore("small-cnn"))));
         var outputs = fixture.IpynbOutputs("02-feature-extraction");
         Assert.Contains(outputs, o => o.Mime == "stream" && o.Content.Contains("small-cnn.feat': 120 images x 288 values from small-cnn, stored as float16"));
         Assert.Equal(1, Count(outputs, "text/html", "PCA (explains"));

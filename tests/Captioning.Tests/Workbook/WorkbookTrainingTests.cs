@@ -40,7 +40,7 @@ public sealed class WorkbookTrainingFixture : IDisposable
         Directory.CreateDirectory(folders.Root);
         var store = Folders.FeatureStore("small-cnn");
         File.Copy(store, folders.FeatureStore("small-cnn"));
-        File.Copy(WorkbookFeatures.SmallCnnWeightsPath(store), WorkbookFeatures.SmallCnnWeightsPath(folders.FeatureStore("small-cnn")));
+        File.Copy(SmallCnnEncoder.WeightsPathBeside(store), SmallCnnEncoder.WeightsPathBeside(folders.FeatureStore("small-cnn")));
         return folders;
     }
 
