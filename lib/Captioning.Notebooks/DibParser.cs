@@ -28,6 +28,12 @@ public static class DibParser
         ["value"] = "value", ["http"] = "http", ["python"] = "python", ["r"] = "r",
     };
 
+    /// <summary>The workbook's numbered notebooks of <paramref name="folder"/> (NN-*.dib, e.g. 01-data-preparation.dib) in run order; empty when there are none.</summary>
+    public static IReadOnlyList<string> NumberedFiles(string folder) =>
+        Directory.GetFiles(folder, "*.dib").Where(f => IsNumbered(Path.GetFileName(f))).Order(StringComparer.Ordinal).ToList();
+
+    private static bool IsNumbered(string name) => name.Length > 3 && char.IsAsciiDigit(name[0]) && char.IsAsciiDigit(name[1]) && name[2] == '-';
+
     /// <summary>Reads and parses a .dib file.</summary>
     public static DibNotebook Load(string path)
     {

@@ -102,15 +102,13 @@ internal static class DemoCommand
         foreach (var candidate in candidates)
         {
             if (!Directory.Exists(candidate)) continue;
-            var files = Directory.GetFiles(candidate, "*.dib").Where(f => IsNumbered(Path.GetFileName(f))).Order(StringComparer.Ordinal).ToList();
+            var files = DibParser.NumberedFiles(candidate);
             if (files.Count > 0) return files;
         }
         throw new CaptioningException(folder != null
             ? $"--notebooks '{Path.GetFullPath(folder)}' holds no NN-*.dib notebooks (e.g. 01-data-preparation.dib)"
             : $"no notebooks/ folder with NN-*.dib notebooks found above '{AppContext.BaseDirectory}' or '{Environment.CurrentDirectory}'; pass --notebooks DIR");
     }
-
-    private static bool IsNumbered(string name) => name.Length > 3 && char.IsAsciiDigit(name[0]) && char.IsAsciiDigit(name[1]) && name[2] == '-';
 
     private static IEnumerable<string> Ancestors(string start)
     {

@@ -63,9 +63,7 @@ internal static class NotebookCommand
         {
             var folder = InputPaths.Folder(result.GetValue(dir)!, "--dir", "NN-*.dib notebooks");
             InputPaths.OutputFolder(result.GetValue(output)!, "--out");
-            var files = Directory.GetFiles(folder, "*.dib")
-                .Where(f => char.IsAsciiDigit(Path.GetFileName(f)[0]) && char.IsAsciiDigit(Path.GetFileName(f)[1]) && Path.GetFileName(f)[2] == '-')
-                .Order(StringComparer.Ordinal).ToList();
+            var files = DibParser.NumberedFiles(folder);
             if (files.Count == 0) throw new CaptioningException($"--dir '{folder}' holds no NN-*.dib notebooks (e.g. 01-data-preparation.dib)");
             var parameters = NotebookParameters.ParseAssignments(result.GetValue(set) ?? []);
             var notebooks = files.Select(f => DibParser.Load(InputPaths.TextFile(f, "notebook", DibExpected))).ToList();
