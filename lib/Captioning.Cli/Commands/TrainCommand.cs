@@ -23,6 +23,8 @@ internal static class TrainCommand
         var lr = new Option<double?>("--lr") { Description = "Adam learning rate." };
         var clip = new Option<double?>("--clip") { Description = "Gradient-norm clipping (0: off)." };
         var patience = new Option<int?>("--patience") { Description = "Early stopping patience in epochs (0: off)." };
+        var dropout = new Option<double?>("--dropout") { Description = "Dropout on the word embeddings (and the image feature unless --image-dropout is given); default: the preset's." };
+        var imageDropout = new Option<double?>("--image-dropout") { Description = "Dropout on the image feature; default: the preset's." };
         var seed = new Option<int?>("--seed") { Description = "Seed for initialisation, shuffling and dropout." };
         var validateEvery = new Option<int?>("--validate-every") { Description = "Also score greedy BLEU-4 and CIDEr-D on the dev split every N epochs (0: off)." };
         var minCount = new Option<int>("--min-count") { Description = "Minimum training count of a vocabulary word.", DefaultValueFactory = _ => 1 };
@@ -32,13 +34,15 @@ internal static class TrainCommand
         var force = new Option<bool>("--force") { Description = "Delete whatever run --out holds and start over." };
         var command = new Command("train", "Train a merge or inject captioner on cached features (resumable; best epoch kept by validation loss).")
         {
-            data, features, model, preset, epochs, batch, lr, clip, patience, seed, validateEvery, minCount, threads, output, resume, force,
+            data, features, model, preset, epochs, batch, lr, clip, patience, dropout, imageDropout, seed, validateEvery, minCount, threads, output, resume, force,
         };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
             var recipe = TrainingPreset.Find(parse.GetValue(preset)!);
             var shape = recipe.Model;
             if (parse.GetValue(model) is { } name) shape = shape with { Architecture = CaptionModelOptions.ParseArchitecture(name) };
+            if (parse.GetValue(dropout) is { } p) shape = shape with { Dropout = InRange(p, "--dropout") };
+            if (parse.GetValue(imageDropout) is { } q) shape = shape with { ImageDropout = InRange(q, "--image-dropout") };
             var t = recipe.Training;
             t = t with
             {
@@ -62,7 +66,7 @@ internal static class TrainCommand
             var vocabulary = TrainingData.BuildVocabulary(dataset, parse.GetValue(minCount));
             var options = shape.For(vocabulary.Count, store.Dimension);
             var inputs = new RunInputs(Path.GetFullPath(dataPath), store.Path, store.Header.Identity.Encoder, TrainingData.Fingerprint(store));
-            if (run.HasLastCheckpoint) run.CheckResumable(options, inputs, vocabulary, "keep the original --data, --min-count, --features, --model and --preset, or pass --force to start over");
+            if (run.HasLastCheckpoint) run.CheckResumable(options, inputs, vocabulary, "keep the original --data, --min-count, --features, --model, --preset, --dropout and --image-dropout, or pass --force to start over");
             else run.Initialise(options, t, inputs, vocabulary);
 
             var train = TrainingData.Load(dataset, Split.Train, vocabulary, store);
@@ -107,6 +111,9 @@ internal static class TrainCommand
         }));
         return command;
     }
+
+    private static double InRange(double rate, string option) =>
+        rate is >= 0 and < 1 ? rate : throw new CaptioningException(string.Create(CultureInfo.InvariantCulture, $"{option} must be in [0, 1), got {rate}"));
 
     private static string Extra(EpochMetrics m) =>
         m.Extra == null ? "" : string.Concat(m.Extra.Select(kv => string.Create(CultureInfo.InvariantCulture, $", {kv.Key} {kv.Value:F4}")));

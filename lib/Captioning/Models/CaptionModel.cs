@@ -27,7 +27,12 @@ public abstract class CaptionModel : Module
     protected LSTM Lstm { get; }
 
     /// <summary>Dropout that is active only in training mode.</summary>
-    protected Tensor Drop(Tensor x) => Training && Options.Dropout > 0 ? Functional.Dropout(x, Options.Dropout, true) : x.Alias();
+    protected Tensor Drop(Tensor x) => Dropped(x, Options.Dropout);
+
+    /// <summary>Dropout on the image feature (its own rate when the options set one), active only in training mode.</summary>
+    protected Tensor DropImage(Tensor features) => Dropped(features, Options.ImageDropoutRate());
+
+    private Tensor Dropped(Tensor x, double rate) => Training && rate > 0 ? Functional.Dropout(x, rate, true) : x.Alias();
 
     /// <summary>
     /// Teacher forcing: features (B, D) and input ids (B, T) starting with &lt;start&gt; give logits

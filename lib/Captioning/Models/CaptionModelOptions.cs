@@ -29,9 +29,11 @@ public enum MergeCombine
 /// <param name="EmbeddingDimension">Word vector width.</param>
 /// <param name="HiddenDimension">LSTM state width (and the merge model's image/text vector width).</param>
 /// <param name="Layers">Stacked LSTM layers.</param>
-/// <param name="Dropout">Dropout on the image feature and the word embeddings (the tutorial: 0.5).</param>
+/// <param name="Dropout">Dropout on the word embeddings, the LSTM output of inject models, and the image
+/// feature unless <paramref name="ImageDropout"/> is set (the tutorial: 0.5 on both inputs).</param>
 /// <param name="LstmDropout">Dropout between LSTM layers (multi-layer only).</param>
 /// <param name="Combine">Merge only: add or concatenate.</param>
+/// <param name="ImageDropout">Dropout on the image feature; null: the same as <paramref name="Dropout"/>.</param>
 public sealed record CaptionModelOptions(
     Architecture Architecture,
     long VocabularySize,
@@ -41,7 +43,8 @@ public sealed record CaptionModelOptions(
     int Layers = 1,
     double Dropout = 0.5,
     double LstmDropout = 0,
-    MergeCombine Combine = MergeCombine.Add)
+    MergeCombine Combine = MergeCombine.Add,
+    double? ImageDropout = null)
 {
     /// <summary>Index of the padding token; its embedding stays zero and its targets are ignored.</summary>
     public const long PadId = 0;
@@ -53,9 +56,14 @@ public sealed record CaptionModelOptions(
         if (FeatureDimension < 1) throw new CaptioningException($"feature dimension must be positive, got {FeatureDimension}");
         if (EmbeddingDimension < 1 || HiddenDimension < 1) throw new CaptioningException("embedding and hidden sizes must be positive");
         if (Layers < 1) throw new CaptioningException($"layers must be at least 1, got {Layers}");
-        if (Dropout is < 0 or >= 1 || LstmDropout is < 0 or >= 1) throw new CaptioningException("dropout must be in [0, 1)");
+        if (Dropout is < 0 or >= 1) throw new CaptioningException($"dropout must be in [0, 1), got {Dropout}");
+        if (LstmDropout is < 0 or >= 1) throw new CaptioningException($"LSTM dropout must be in [0, 1), got {LstmDropout}");
+        if (ImageDropout is < 0 or >= 1) throw new CaptioningException($"image dropout must be in [0, 1), got {ImageDropout}");
         return this;
     }
+
+    /// <summary>The dropout rate applied to the image feature.</summary>
+    public double ImageDropoutRate() => ImageDropout ?? Dropout;
 
     /// <summary>The CLI/config name of an architecture.</summary>
     public static string NameOf(Architecture a) => a switch

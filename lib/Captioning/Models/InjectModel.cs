@@ -37,7 +37,7 @@ public sealed class InjectModel : CaptionModel
 
     private Tensor ImageVector(Tensor features, Linear projection)
     {
-        using var dropped = Drop(features); // (B, D)
+        using var dropped = DropImage(features); // (B, D)
         using var projected = projection.Forward(dropped);
         return projected.Relu(); // (B, E) or (B, L*H)
     }

@@ -24,7 +24,7 @@ public sealed class MergeModel : CaptionModel
 
     private Tensor EncodeImage(Tensor features)
     {
-        using var dropped = Drop(features); // (B, D)
+        using var dropped = DropImage(features); // (B, D)
         using var projected = imageProjection.Forward(dropped); // (B, H)
         return projected.Relu();
     }

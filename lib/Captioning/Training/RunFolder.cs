@@ -95,10 +95,20 @@ public sealed class RunFolder
         if (savedInputs.FeatureFingerprint != inputs.FeatureFingerprint)
             throw new CaptioningException($"cannot resume '{Path}': it was trained on features {savedInputs.FeatureFingerprint} ({savedInputs.Features}), not {inputs.FeatureFingerprint}; {fix}");
         if (savedModel != model)
-            throw new CaptioningException($"cannot resume '{Path}': it was started as {CaptionModelOptions.NameOf(savedModel.Architecture)} with other sizes; {fix}");
+            throw new CaptioningException($"cannot resume '{Path}': it was started as {CaptionModelOptions.NameOf(savedModel.Architecture)} with {Differences(savedModel, model)}; {fix}");
         if (training != null && savedTraining != training)
             throw new CaptioningException(string.Create(CultureInfo.InvariantCulture,
                 $"cannot resume '{Path}': it was started with other training settings ({savedTraining.Epochs} epochs, batch {savedTraining.BatchSize}, lr {savedTraining.LearningRate}); {fix}"));
+    }
+
+    // "Dropout 0.3 (now 0.5), Layers 1 (now 2)": the model settings a resume would change.
+    private static string Differences(CaptionModelOptions saved, CaptionModelOptions now)
+    {
+        var names = new JsonSerializerOptions { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) } };
+        var before = JsonSerializer.SerializeToNode(saved, names)!.AsObject();
+        var after = JsonSerializer.SerializeToNode(now, names)!.AsObject();
+        return string.Join(", ", before.Where(kv => !JsonNode.DeepEquals(kv.Value, after[kv.Key]))
+            .Select(kv => $"{kv.Key} {kv.Value?.ToJsonString() ?? "null"} (now {after[kv.Key]?.ToJsonString() ?? "null"})"));
     }
 
     /// <summary>A short identity of a vocabulary's words (SHA-256 of the words in id order).</summary>

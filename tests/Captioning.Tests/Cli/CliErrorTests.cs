@@ -63,6 +63,8 @@ public class CliErrorTests(CliErrorFixture files) : NativeLeakGuard, IClassFixtu
         ("train", BadValue, ["train", "--data", "{root}/empty-data", "--features", "{root}/garbage.bin", "--preset", "nope", "--out", "{root}/r"], "nope"),
         ("train", BadValue, ["train", "--data", "{root}/empty-data", "--features", "{root}/garbage.bin", "--epochs", "-1", "--out", "{root}/r"], "--epochs"),
         ("train", BadValue, ["train", "--data", "{root}/empty-data", "--features", "{root}/garbage.bin", "--min-count", "0", "--out", "{root}/r"], "--min-count"),
+        ("train", BadValue, ["train", "--data", "{root}/empty-data", "--features", "{root}/garbage.bin", "--dropout", "1", "--out", "{root}/r"], "--dropout must be in [0, 1), got 1"),
+        ("train", BadValue, ["train", "--data", "{root}/empty-data", "--features", "{root}/garbage.bin", "--image-dropout", "-0.5", "--out", "{root}/r"], "--image-dropout must be in [0, 1), got -0.5"),
         ("train", Unreadable, ["train", "--data", "{root}/data", "--features", "{root}/garbage.bin", "--out", "{root}/r"], "{root}/garbage.bin"),
         ("train", Unreadable, ["train", "--data", "{root}/empty-data", "--features", "{root}/adir", "--out", "{root}/r"], "{root}/adir"),
         ("train", Unreadable, ["train", "--data", "{root}/baddata", "--features", "{root}/garbage.bin", "--out", "{root}/r"], "{root}/baddata/Flickr8k_text/Flickr8k.token.txt"),

@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Captioning.Data;
 using Captioning.Features;
 using Captioning.Tests.Data;
+using Captioning.Training;
 using Xunit;
 
 namespace Captioning.Tests.Cli;
@@ -111,6 +113,23 @@ public sealed class TrainEvaluateCommandTests(PipelineFixture fixture) : IClassF
         (code, _, stderr) = CliProcess.Run(Train(run, "merge", 2, "--resume", "--min-count", "3"));
         Assert.Equal(1, code);
         Assert.Contains("its vocabulary differs", stderr);
+        (code, _, stderr) = CliProcess.Run(Train(run, "merge", 2, "--resume", "--image-dropout", "0.25", "--dropout", "0.4"));
+        Assert.Equal(1, code);
+        var preset = TrainingPreset.Demo.Model;
+        Assert.Contains(FormattableString.Invariant(
+            $"it was started as merge with Dropout {preset.Dropout} (now 0.4), ImageDropout {preset.ImageDropout} (now 0.25); keep the original"), stderr);
+    }
+
+    [Fact]
+    public void Train_DropoutOptions_OverrideThePresetInTheSavedConfig()
+    {
+        var run = fixture.NewFolder("dropout");
+        var (code, _, stderr) = CliProcess.Run(Train(run, "pre-inject", 1, "--dropout", "0.2", "--image-dropout", "0.05"));
+        Assert.True(code == 0, stderr);
+        var model = JsonNode.Parse(File.ReadAllText(Path.Combine(run, "config.json")))!["model"]!;
+        Assert.Equal(0.2, model["Dropout"]!.GetValue<double>());
+        Assert.Equal(0.05, model["ImageDropout"]!.GetValue<double>());
+        Assert.Equal(TrainingPreset.Demo.Model.Embedding, model["EmbeddingDimension"]!.GetValue<long>());
     }
 
     [Fact]

@@ -76,6 +76,46 @@ public sealed class CaptionModelTests : NativeLeakGuard
         using (row) Assert.All(row.ToArray<float>(), v => Assert.Equal(0f, v));
     }
 
+    public static TheoryData<string> Architectures => new() { "merge", "init-inject", "pre-inject", "par-inject" };
+
+    // The state after seeing only the image, flattened: the LSTM state and the carried image vector.
+    private static float[] StartState(CaptionModel model, Tensor features)
+    {
+        using var state = model.Start(features);
+        return [.. state.Lstm.H.ToArray<float>(), .. state.Lstm.C.ToArray<float>(), .. state.Image?.ToArray<float>() ?? []];
+    }
+
+    [Theory]
+    [MemberData(nameof(Architectures))]
+    public void ImageDropout_HasItsOwnRate_WhileWordDropoutStays(string name)
+    {
+        TorchRuntime.ManualSeed(11);
+        var architecture = CaptionModelOptions.ParseArchitecture(name);
+        using var shared = CaptionModelFactory.Create(new CaptionModelOptions(architecture, 12, 10, 6, 8, Dropout: 0.5));
+        using var own = CaptionModelFactory.Create(new CaptionModelOptions(architecture, 12, 10, 6, 8, Dropout: 0.5, ImageDropout: 0));
+        Assert.Equal(0.5, shared.Options.ImageDropoutRate());
+        Assert.Equal(0.0, own.Options.ImageDropoutRate());
+        shared.Train();
+        own.Train();
+        using var scope = DisposeScope.Enter();
+        var features = Tensor.Randn([3, 10]);
+        // Training mode: the image path of the shared rate draws a new mask each call; a zero image rate is deterministic.
+        Assert.NotEqual(StartState(shared, features), StartState(shared, features));
+        Assert.Equal(StartState(own, features), StartState(own, features));
+        // ...while the words are still dropped: two teacher-forced passes differ.
+        var ids = Tensor.From(new long[] { 1, 5, 6, 7, 1, 4, 4, 9, 1, 11, 10, 8 }, 3, 4);
+        Assert.NotEqual(own.Forward(features, ids).ToArray<float>(), own.Forward(features, ids).ToArray<float>());
+    }
+
+    [Theory]
+    [InlineData(-0.1)]
+    [InlineData(1.0)]
+    public void ImageDropout_OutOfRange_IsRefusedWithTheValue(double rate)
+    {
+        var e = Assert.Throws<CaptioningException>(() => new CaptionModelOptions(Architecture.Merge, 12, 10, ImageDropout: rate).Validate());
+        Assert.Equal(FormattableString.Invariant($"image dropout must be in [0, 1), got {rate}"), e.Message);
+    }
+
     [Fact]
     public void UnknownArchitecture_ListsValidNames()
     {
