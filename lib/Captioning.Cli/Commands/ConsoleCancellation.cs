@@ -15,6 +15,9 @@ internal sealed class ConsoleCancellation : IDisposable
         Console.CancelKeyPress += OnCancel;
     }
 
+    /// <summary>What a notebook run does on Ctrl-C: a running cell cannot be stopped from outside, so the run ends after it.</summary>
+    internal const string AfterTheRunningCell = "after the running cell ends; finished cells, epochs and stages are kept";
+
     internal CancellationToken Token => source.Token;
 
     private void OnCancel(object? sender, ConsoleCancelEventArgs e)

@@ -68,11 +68,12 @@ internal static class DemoCommand
             var runs = new List<NotebookRun>();
             // Cells' own lines (epochs, extraction progress) are echoed to the terminal as they happen.
             var runner = new NotebookRunner { Log = Console.Out, Echo = Console.Out };
+            using var cancel = new ConsoleCancellation(ConsoleCancellation.AfterTheRunningCell);
             for (var i = 0; i < files.Count; i++)
             {
                 var notebook = DibParser.Load(files[i]);
                 Console.Error.WriteLine($"[demo {i + 2}/{stages}] notebook {notebook.Name}: {notebook.Title}");
-                var run = runner.RunAsync(notebook, parameters, ignoreUnknownParameters: true).GetAwaiter().GetResult();
+                var run = runner.RunAsync(notebook, parameters, ignoreUnknownParameters: true, cancel.Token).GetAwaiter().GetResult();
                 NotebookReport.Write(run, folders.Report);
                 runs.Add(run);
                 if (!run.Succeeded)

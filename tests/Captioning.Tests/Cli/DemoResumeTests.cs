@@ -54,6 +54,35 @@ public class DemoResumeTests
         Assert.Equal(Table(reference), Table(resumed));
     }
 
+    [Fact]
+    public void Demo_CtrlC_StopsAfterTheRunningCellAndSaysHowToContinue()
+    {
+        using var temp = new TempFolder();
+        var dir = Path.Combine(temp.Path, "interrupted");
+        using var process = CliProcess.Start(Demo(dir));
+        var stderr = new System.Text.StringBuilder();
+        using var inNotebook = new ManualResetEventSlim();
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data == null) return;
+            lock (stderr) stderr.AppendLine(e.Data);
+            if (e.Data.StartsWith("[demo 2/", StringComparison.Ordinal)) inNotebook.Set();
+        };
+        process.BeginErrorReadLine();
+        _ = process.StandardOutput.ReadToEndAsync();
+        Assert.True(inNotebook.Wait(TimeSpan.FromMinutes(2)), "the demo never reached its first notebook");
+        using (var signal = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) signal.WaitForExit();
+        Assert.True(process.WaitForExit(120_000), "the demo did not stop within 2 minutes of Ctrl-C");
+        process.WaitForExit(); // drains the stderr events
+
+        var text = stderr.ToString();
+        Assert.Equal(130, process.ExitCode);
+        Assert.Contains("stopping after the running cell ends; finished cells, epochs and stages are kept (Ctrl-C again to abort at once)...", text);
+        Assert.Contains("interrupted; finished work is kept, rerun the same command to resume", text);
+        Assert.DoesNotContain("[demo 3/", text); // notebook 02 never started
+        Assert.True(File.Exists(Path.Combine(dir, "data", "Flickr8k_text", "Flickr8k.token.txt")), "stage 1's dataset was not kept");
+    }
+
     // The closing score table: its title line, header and the six model and baseline rows.
     private static IEnumerable<string> Table(string stdout) =>
         stdout.Split('\n').SkipWhile(l => !l.StartsWith("test split", StringComparison.Ordinal)).Take(8).ToList();
