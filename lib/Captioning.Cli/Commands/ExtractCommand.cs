@@ -68,7 +68,8 @@ internal static class ExtractCommand
         var result = FeatureExtractor.Run(dataset, source, outPath, options,
             progress: p =>
             {
-                reporter ??= new ProgressReporter($"extract {source.Name}", p.Total, "images", alreadyDone: p.Resumed);
+                // Created at the first report, after that work was done: it counts from here, or its first rate would be absurd.
+                reporter ??= new ProgressReporter($"extract {source.Name}", p.Total, "images", alreadyDone: p.Done);
                 reporter.Report(p.Done, ("skipped", p.Skipped.ToString(CultureInfo.InvariantCulture)));
             },
             log: message => Console.Error.WriteLine(message),
@@ -103,8 +104,8 @@ internal static class ExtractCommand
         var (encoder, trained) = SmallCnnTrainer.TrainOrLoad(dataset, options, weightsPath, skipBad,
             progress: p =>
             {
-                reporter ??= new ProgressReporter("small-cnn training", (long)p.Epochs * p.Batches, "batches");
                 var done = (long)(p.Epoch - 1) * p.Batches + p.Batch;
+                reporter ??= new ProgressReporter("small-cnn training", (long)p.Epochs * p.Batches, "batches", alreadyDone: done);
                 if (p.Dev is { } dev)
                     Console.Error.WriteLine(FormattableString.Invariant($"epoch {p.Epoch}/{p.Epochs}: loss {p.Loss:F4}, dev concepts {dev}"));
                 else

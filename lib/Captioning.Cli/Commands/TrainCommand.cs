@@ -82,8 +82,10 @@ internal static class TrainCommand
                 ProgressReporter? bar = null;
                 trainer.StepCompleted += p =>
                 {
-                    bar ??= new ProgressReporter("train", (long)p.Steps * t.Epochs, "steps");
-                    bar.Report((long)(p.Epoch - 1) * p.Steps + p.Step, ("epoch", $"{p.Epoch}/{t.Epochs}"),
+                    var done = (long)(p.Epoch - 1) * p.Steps + p.Step;
+                    // Counts from the first report on: a resumed run's earlier epochs and the step just done are not this run's speed.
+                    bar ??= new ProgressReporter("train", (long)p.Steps * t.Epochs, "steps", alreadyDone: done);
+                    bar.Report(done, ("epoch", $"{p.Epoch}/{t.Epochs}"),
                         ("loss", p.Loss.ToString("F3", CultureInfo.InvariantCulture)), ("tok/s", p.TokensPerSecond.ToString("F0", CultureInfo.InvariantCulture)));
                 };
                 trainer.EpochCompleted += m => Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,

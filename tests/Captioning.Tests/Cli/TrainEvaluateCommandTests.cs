@@ -58,6 +58,9 @@ public sealed class TrainEvaluateCommandTests(PipelineFixture fixture) : IClassF
         Assert.EndsWith(",,", csv[1]);
         Assert.Matches(@",[0-9.E-]+,[0-9.E-]+$", csv[2]);
         Assert.Contains("val_bleu4", stderr);
+        // The bar starts counting at its first line, so that line has no rate yet (not the step just done over ~0 s).
+        var firstProgress = stderr.Split('\n').First(l => l.StartsWith("train ", StringComparison.Ordinal));
+        Assert.Matches(@"^train \d+/\d+ \([0-9.]+%\)  0\.00 steps/s  ETA \?  epoch 1/3", firstProgress);
         Assert.Contains("completed: 3 epochs, best epoch", stdout);
         foreach (var file in new[] { "config.json", "vocabulary.json", "metrics.csv", "metrics.jsonl", "train.log", "finished.json",
                      "checkpoints/best.safetensors", "checkpoints/best.json", "checkpoints/last.safetensors" })
