@@ -101,8 +101,8 @@ public sealed class RunFolder
                 $"cannot resume '{Path}': it was started with other training settings ({savedTraining.Epochs} epochs, batch {savedTraining.BatchSize}, lr {savedTraining.LearningRate}); {fix}"));
     }
 
-    // "Dropout 0.3 (now 0.5), Layers 1 (now 2)": the model settings a resume would change.
-    private static string Differences(CaptionModelOptions saved, CaptionModelOptions now)
+    /// <summary>The model settings that differ, as "Dropout 0.3 (now 0.5), Layers 1 (now 2)".</summary>
+    internal static string Differences(CaptionModelOptions saved, CaptionModelOptions now)
     {
         var names = new JsonSerializerOptions { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) } };
         var before = JsonSerializer.SerializeToNode(saved, names)!.AsObject();

@@ -41,8 +41,11 @@ public static class WorkbookTraining
         if (run.IsFinished)
         {
             var (savedModel, savedTraining, _, _) = run.ReadConfig();
+            var wanted = shape.For(savedModel.VocabularySize, savedModel.FeatureDimension);
             if (savedTraining.Epochs != training.Epochs)
                 log?.Invoke($"{architecture}: keeping the finished run in '{run.Path}' ({savedTraining.Epochs} epochs); delete that folder to retrain with {training.Epochs}");
+            if (savedModel != wanted)
+                log?.Invoke($"{architecture}: keeping the finished run in '{run.Path}' (trained with {RunFolder.Differences(savedModel, wanted)}); delete that folder to retrain with the new settings");
             curves?.AddRun(architecture, run);
             return new TrainedRun(architecture, run, "already finished", ModelSizes.Count(savedModel), run.ReadMetrics());
         }

@@ -62,6 +62,8 @@ public class WorkbookNotebookTests(WorkbookNotebooksFixture fixture) : IClassFix
             Assert.Equal(Captioning.Models.CaptionModelOptions.ParseArchitecture(name), model.Architecture);
             Assert.Equal(TrainingPreset.Demo.Model.Hidden, model.HiddenDimension);
             Assert.Equal(1, training.Epochs);
+            // The notebook's dropout parameters override the preset's.
+            Assert.Equal((0.2, 0.1), (model.Dropout, model.ImageDropout));
         }
         var outputs = fixture.IpynbOutputs("03-merge-vs-inject");
         Assert.Equal(1, Count(outputs, "text/html", "Trainable parameters per architecture"));

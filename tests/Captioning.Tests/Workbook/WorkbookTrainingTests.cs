@@ -101,6 +101,19 @@ public class WorkbookTrainingTests(WorkbookTrainingFixture fixture) : NativeLeak
     }
 
     [Fact]
+    public void TrainOrResume_FinishedRunWithOtherModelSettings_IsKeptAndSaysWhatDiffers()
+    {
+        var work = fixture.CopyWork("kept");
+        Assert.Equal("trained", WorkbookTraining.TrainOrResume(work, fixture.Data, "small-cnn", "pre-inject", Preset, epochs: 1).Status);
+        var other = Preset with { Model = Preset.Model with { ImageDropout = 0.25 } };
+        var log = new List<string>();
+        var kept = WorkbookTraining.TrainOrResume(work, fixture.Data, "small-cnn", "pre-inject", other, epochs: 1, log: log.Add);
+        Assert.Equal("already finished", kept.Status);
+        Assert.Equal($"pre-inject: keeping the finished run in '{work.Run("pre-inject").Path}' (trained with ImageDropout 0 (now 0.25)); delete that folder to retrain with the new settings",
+            Assert.Single(log));
+    }
+
+    [Fact]
     public void TrainOrResume_RefusesToResumeWithOtherSettings()
     {
         var work = fixture.CopyWork("other");
