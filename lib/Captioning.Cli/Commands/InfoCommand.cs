@@ -12,7 +12,7 @@ internal static class InfoCommand
         command.SetAction(_ => CommandRunner.Run(() =>
         {
             Console.WriteLine($"libtorch   {TorchRuntime.LibTorchVersion}");
-            Console.WriteLine($"threads    {TorchRuntime.Threads} (cores: {Environment.ProcessorCount})");
+            Console.WriteLine($"threads    {TorchRuntime.Threads} (cores: {Environment.ProcessorCount}); OpenMP wait policy {TorchRuntime.OpenMpWaitPolicy ?? "OpenMP's default"}");
             Console.WriteLine($"cuda       {(TorchRuntime.CudaIsAvailable ? $"{TorchRuntime.CudaDeviceCount} device(s)" : "not available")}");
             Console.WriteLine($"runtime    .NET {Environment.Version}");
         }));

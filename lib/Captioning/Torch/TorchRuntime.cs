@@ -24,6 +24,19 @@ public static class TorchRuntime
     /// <summary>The libtorch version the shim was built against.</summary>
     public static string LibTorchVersion => Marshal.PtrToStringUTF8(NativeMethods.cap_torch_version()) ?? "unknown";
 
+    /// <summary>
+    /// How OpenMP's idle threads wait: "PASSIVE (set by the workbook; ...)" unless OMP_WAIT_POLICY was set
+    /// before the process started (then that value), or null where the workbook leaves OpenMP's default.
+    /// </summary>
+    public static string? OpenMpWaitPolicy
+    {
+        get
+        {
+            NativeLibraryLoader.Load();
+            return NativeLibraryLoader.WaitPolicy;
+        }
+    }
+
     /// <summary>Native tensor boxes alive (a cross-check of <see cref="LiveTensorHandles"/>).</summary>
     public static long LiveNativeTensors => NativeMethods.cap_live_tensors();
 

@@ -34,6 +34,19 @@ public sealed class RuntimeTests : NativeLeakGuard
     }
 
     [Fact]
+    public void OpenMpWaitPolicy_ReachesTheNativeEnvironmentThatLibgompReads()
+    {
+        var policy = TorchRuntime.OpenMpWaitPolicy; // loads the native library, which sets it first
+        var native = NativeLibraryLoader.NativeEnvironment(NativeLibraryLoader.WaitPolicyVariable);
+        Assert.NotNull(policy);
+        Assert.NotNull(native);
+        // Both cases run as child processes in InfoCommandTests; this process has whichever the test runner gave it.
+        Assert.True(policy == "PASSIVE (set by the workbook; OMP_WAIT_POLICY overrides)" ? native == "PASSIVE" : policy == $"{native} (from the environment)",
+            $"policy '{policy}', native environment '{native}'");
+        Assert.Equal(native, Environment.GetEnvironmentVariable(NativeLibraryLoader.WaitPolicyVariable));
+    }
+
+    [Fact]
     public void SameSeed_GivesBitIdenticalLosses()
     {
         var a = TrainTwentySteps(42);
