@@ -23,6 +23,27 @@ internal static class CliProcess
         return Process.Start(start)!;
     }
 
+    /// <summary>
+    /// Starts the CLI so that a SIGINT reaches it as Ctrl-C would. A shell without job control (CI runners,
+    /// `nohup ... &amp;`) starts background jobs with SIGINT ignored, and children inherit the ignored
+    /// disposition; `env --default-signal=INT` restores the default before the CLI starts (same process id).
+    /// </summary>
+    internal static Process StartInterruptible(params string[] args)
+    {
+        var start = new ProcessStartInfo("/usr/bin/env") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add("--default-signal=INT");
+        start.ArgumentList.Add(Path());
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        return Process.Start(start)!;
+    }
+
+    /// <summary>Sends SIGINT (what Ctrl-C sends) to <paramref name="process"/>.</summary>
+    internal static void Interrupt(Process process)
+    {
+        using var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+        kill.WaitForExit();
+    }
+
     /// <summary>Runs to completion (at most 5 minutes) and returns the exit code, stdout and stderr.</summary>
     internal static (int Code, string Stdout, string Stderr) Run(params string[] args)
     {

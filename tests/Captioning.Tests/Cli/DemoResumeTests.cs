@@ -59,7 +59,7 @@ public class DemoResumeTests
     {
         using var temp = new TempFolder();
         var dir = Path.Combine(temp.Path, "interrupted");
-        using var process = CliProcess.Start(Demo(dir));
+        using var process = CliProcess.StartInterruptible(Demo(dir));
         var stderr = new System.Text.StringBuilder();
         using var inNotebook = new ManualResetEventSlim();
         process.ErrorDataReceived += (_, e) =>
@@ -71,7 +71,7 @@ public class DemoResumeTests
         process.BeginErrorReadLine();
         _ = process.StandardOutput.ReadToEndAsync();
         Assert.True(inNotebook.Wait(TimeSpan.FromMinutes(2)), "the demo never reached its first notebook");
-        using (var signal = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) signal.WaitForExit();
+        CliProcess.Interrupt(process);
         Assert.True(process.WaitForExit(120_000), "the demo did not stop within 2 minutes of Ctrl-C");
         process.WaitForExit(); // drains the stderr events
 

@@ -17,9 +17,7 @@ public sealed class ExtractProcessTests : NativeLeakGuard
         base.Dispose();
     }
 
-    private static string Cli() => Captioning.Tests.Cli.CliProcess.Path();
-
-    private static Process Start(string cli, string[] args) => Captioning.Tests.Cli.CliProcess.Start(args);
+    private static Process Start(string[] args) => Captioning.Tests.Cli.CliProcess.StartInterruptible(args);
 
     private static (int Code, string Output) Finish(Process process)
     {
@@ -50,7 +48,6 @@ public sealed class ExtractProcessTests : NativeLeakGuard
     [Trait("Category", "Slow")]
     public void Extract_KilledAndInterruptedThenRerun_EqualsUninterruptedStore()
     {
-        var cli = Cli();
         var data = Path.Combine(folder.Path, "synth");
         SyntheticDataset.Generate(data, 160, seed: 9, sizePx: 32, threads: 1);
         var dataset = DatasetPreparer.Load(data, null, new PrepareOptions());
@@ -64,7 +61,7 @@ public sealed class ExtractProcessTests : NativeLeakGuard
         var interrupted = Path.Combine(folder.Path, "interrupted.feat");
         var journal = FeatureStoreWriter.JournalPath(interrupted);
 
-        using (var killed = Start(cli, Args(interrupted)))
+        using (var killed = Start(Args(interrupted)))
         {
             InterruptAfter(killed, journal, 3, p => p.Kill());
             var (code, _) = Finish(killed);
@@ -74,9 +71,9 @@ public sealed class ExtractProcessTests : NativeLeakGuard
         Assert.True(File.Exists(FeatureStoreWriter.PartialPath(interrupted)));
         var rowsAfterKill = File.ReadAllLines(journal).Count(l => l.StartsWith("+\t", StringComparison.Ordinal));
 
-        using (var stopped = Start(cli, Args(interrupted)))
+        using (var stopped = Start(Args(interrupted)))
         {
-            InterruptAfter(stopped, journal, rowsAfterKill + 3, p => Process.Start("kill", ["-INT", p.Id.ToString()])!.WaitForExit());
+            InterruptAfter(stopped, journal, rowsAfterKill + 3, Captioning.Tests.Cli.CliProcess.Interrupt);
             var (code, output) = Finish(stopped);
             Assert.Equal(130, code);
             Assert.Contains($"resuming: {rowsAfterKill} of 160 images", output);
@@ -84,7 +81,7 @@ public sealed class ExtractProcessTests : NativeLeakGuard
         }
         Assert.False(File.Exists(interrupted));
 
-        using (var rerun = Start(cli, Args(interrupted)))
+        using (var rerun = Start(Args(interrupted)))
         {
             var (code, output) = Finish(rerun);
             Assert.True(code == 0, output);
