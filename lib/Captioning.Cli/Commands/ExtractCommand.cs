@@ -49,7 +49,7 @@ internal static class ExtractCommand
             // The first Ctrl-C finishes the batch in hand; a second one ends the process at once.
             using var cancel = new ConsoleCancellation("after the current batch");
             var cnn = new SmallCnnOptions(InputSize: parse.GetValue(cnnSize), Epochs: parse.GetValue(cnnEpochs), Seed: parse.GetValue(seed));
-            var source = Resolve(name, weightsPath, dataset, outPath, cnn, parse.GetValue(skipBad), cancel.Token);
+            var source = FeatureSources.Open(name, weightsPath, outPath, weights => TrainSmallCnn(dataset, cnn, weights, parse.GetValue(skipBad), cancel.Token));
             try
             {
                 return Extract(dataset, source, outPath, options, cancel.Token);
@@ -87,14 +87,6 @@ internal static class ExtractCommand
             $"wrote '{outPath}': {result.Total - result.Skipped} images x {source.FeatureDimension} {FeatureStoreHeader.DTypeName(options.DType)} ({size / 1e6:F1} MB) in {result.Elapsed.TotalSeconds:F1} s; ")
             + $"{result.Extracted} extracted now, {result.Resumed} resumed, {result.Skipped} skipped as unreadable");
         return CommandRunner.Ok;
-    }
-
-    // The one place that turns an encoder name into a feature source; pretrained encoders plug in here.
-    private static IFeatureSource Resolve(string name, string? weightsPath, CaptionDataset dataset, string outPath, SmallCnnOptions cnn, bool skipBad, CancellationToken cancel)
-    {
-        if (name != EncoderNames.SmallCnn) return PretrainedFeatureSource.Load(name, weightsPath!);
-        if (weightsPath != null) return SmallCnnEncoder.Load(weightsPath);
-        return TrainSmallCnn(dataset, cnn, SmallCnnEncoder.WeightsPathBeside(outPath), skipBad, cancel);
     }
 
     private static SmallCnnEncoder TrainSmallCnn(CaptionDataset dataset, SmallCnnOptions options, string weightsPath, bool skipBad, CancellationToken cancel)

@@ -26,10 +26,21 @@ public interface IFeatureSource
     Tensor Encode(Tensor images);
 }
 
-/// <summary>Turns an encoder name and an optional weights file into a feature source.</summary>
-/// <param name="name">Encoder name as given on the command line.</param>
-/// <param name="weightsPath">The --weights file, or null.</param>
-public delegate IFeatureSource FeatureSourceResolver(string name, string? weightsPath);
+/// <summary>The one place that turns an encoder name into a feature source; pretrained encoders plug in here.</summary>
+public static class FeatureSources
+{
+    /// <summary>
+    /// A pretrained <paramref name="encoder"/> loads <paramref name="weightsPath"/> (required). small-cnn loads
+    /// <paramref name="weightsPath"/> when given; otherwise <paramref name="trainSmallCnn"/> trains (or reloads) it,
+    /// given the path beside <paramref name="storePath"/> where its weights belong. The result is disposable.
+    /// </summary>
+    public static IFeatureSource Open(string encoder, string? weightsPath, string storePath, Func<string, SmallCnnEncoder> trainSmallCnn)
+    {
+        EncoderNames.Validate(encoder);
+        if (encoder != EncoderNames.SmallCnn) return PretrainedFeatureSource.Load(encoder, weightsPath ?? throw EncoderNames.MissingWeights(encoder));
+        return weightsPath != null ? SmallCnnEncoder.Load(weightsPath) : trainSmallCnn(SmallCnnEncoder.WeightsPathBeside(storePath));
+    }
+}
 
 /// <summary>The encoder names the CLI knows and the help for getting pretrained weights.</summary>
 public static class EncoderNames

@@ -20,7 +20,7 @@ public static class WorkbookFeatures
         Directory.CreateDirectory(folders.Root);
         var weights = string.IsNullOrWhiteSpace(weightsPath) ? null : Path.GetFullPath(weightsPath);
         if (encoder != EncoderNames.SmallCnn && weights == null) throw EncoderNames.MissingWeights(encoder);
-        using var source = Resolve(dataset, encoder, weights, outPath, smallCnn ?? new SmallCnnOptions(), log, cancellation);
+        using var source = new OwnedSource(FeatureSources.Open(encoder, weights, outPath, path => TrainSmallCnn(dataset, path, smallCnn ?? new SmallCnnOptions(), log, cancellation)));
         var lastReported = -1;
         var result = FeatureExtractor.Run(dataset, source, outPath, new ExtractOptions(),
             progress: p =>
@@ -39,20 +39,17 @@ public static class WorkbookFeatures
         return result;
     }
 
-    private static OwnedSource Resolve(CaptionDataset dataset, string encoder, string? weights, string outPath, SmallCnnOptions options,
-        Action<string>? log, CancellationToken cancellation)
+    private static SmallCnnEncoder TrainSmallCnn(CaptionDataset dataset, string weightsPath, SmallCnnOptions options, Action<string>? log, CancellationToken cancellation)
     {
-        if (encoder != EncoderNames.SmallCnn) return new OwnedSource(PretrainedFeatureSource.Load(encoder, weights!));
-        if (weights != null) return new OwnedSource(SmallCnnEncoder.Load(weights));
         options.Validate();
-        var (cnn, trained) = SmallCnnTrainer.TrainOrLoad(dataset, options, SmallCnnEncoder.WeightsPathBeside(outPath), progress: p =>
+        var (cnn, trained) = SmallCnnTrainer.TrainOrLoad(dataset, options, weightsPath, progress: p =>
             {
                 if (p.Dev is { } dev) log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"small-cnn epoch {p.Epoch}/{p.Epochs}: loss {p.Loss:F4}, dev concepts {dev}"));
             }, log: log, cancellation: cancellation);
         if (trained != null)
             log?.Invoke(string.Create(CultureInfo.InvariantCulture,
                 $"small-cnn: {trained.Encoder.Concepts.Count} concepts, trained on {trained.TrainImages} images in {trained.Elapsed.TotalSeconds:F1} s; dev {trained.Dev}; always-frequent baseline {trained.Majority}"));
-        return new OwnedSource(cnn);
+        return cnn;
     }
 
     // Both sources are disposable; one wrapper lets `using` cover either.

@@ -25,4 +25,21 @@ public sealed class EncoderNamesTests
         Assert.Equal("--encoder 'alexnet' is not known; expected one of vgg16, resnet50, inception-v3, small-cnn", error.Message);
         EncoderNames.Validate("small-cnn");
     }
+
+    [Fact]
+    public void FeatureSourcesOpen_RefusesBeforeTraining_AndTrainsTheSmallCnnBesideTheStore()
+    {
+        var asked = new List<string>();
+        SmallCnnEncoder Train(string path)
+        {
+            asked.Add(path);
+            throw new InvalidOperationException("stop here: the path is what this test checks");
+        }
+        Assert.Equal(EncoderNames.MissingWeights("vgg16").Message,
+            Assert.Throws<CaptioningException>(() => FeatureSources.Open("vgg16", null, "/w/vgg16.feat", Train)).Message);
+        Assert.Contains("'alexnet' is not known", Assert.Throws<CaptioningException>(() => FeatureSources.Open("alexnet", null, "/w/a.feat", Train)).Message);
+        Assert.Empty(asked);
+        Assert.Throws<InvalidOperationException>(() => FeatureSources.Open("small-cnn", null, "/w/small-cnn.feat", Train));
+        Assert.Equal(["/w/small-cnn.feat.small-cnn.safetensors"], asked);
+    }
 }
