@@ -47,9 +47,8 @@ public sealed class PhotoCaptioner : IDisposable
         IFeatureSource source = encoder == EncoderNames.SmallCnn ? SmallCnnEncoder.Load(weightsPath) : PretrainedFeatureSource.Load(encoder, weightsPath);
         try
         {
-            var expected = inputs.FeatureFingerprint.Split(':');
-            if (expected.Length > 1 && expected[1] != source.WeightsHash)
-                throw new CaptioningException($"encoder weights '{weightsPath}' (hash {source.WeightsHash}) are not the ones run '{run.Path}' was trained on (hash {expected[1]})");
+            if (TrainingData.WeightsHashOf(inputs.FeatureFingerprint) is { } expected && expected != source.WeightsHash)
+                throw new CaptioningException($"encoder weights '{weightsPath}' (hash {source.WeightsHash}) are not the ones run '{run.Path}' was trained on (hash {expected})");
             return new PhotoCaptioner(source, run.LoadModel(), run.ReadVocabulary());
         }
         catch

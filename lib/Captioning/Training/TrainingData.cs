@@ -38,4 +38,11 @@ public static class TrainingData
         var id = store.Header.Identity;
         return $"{id.Encoder}:{id.WeightsHash}:{id.DatasetFingerprint}:{id.Dimension}";
     }
+
+    /// <summary>The encoder weights' hash inside a <see cref="Fingerprint"/> (its second field), or null when it has none.</summary>
+    public static string? WeightsHashOf(string fingerprint)
+    {
+        var fields = fingerprint.Split(':');
+        return fields.Length > 1 ? fields[1] : null;
+    }
 }

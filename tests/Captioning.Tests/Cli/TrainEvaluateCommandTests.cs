@@ -21,7 +21,7 @@ public sealed class PipelineFixture : IDisposable
         var dataset = DatasetPreparer.Load(Data, null, new PrepareOptions());
         // An untrained small CNN keeps the fixture fast; training on its features still works, and the
         // store format, lookups and CLI plumbing are what these tests check.
-        var weights = System.IO.Path.Combine(folder.Path, "cnn.safetensors");
+        var weights = Weights = System.IO.Path.Combine(folder.Path, "cnn.safetensors");
         Captioning.Torch.TorchRuntime.ManualSeed(7);
         var network = new SmallCnn([16, 32, 64, 64], 64, 2);
         using (SmallCnnEncoder.SaveAndWrap(network, new Concepts(["red", "blue"]), 64, DatasetFingerprint.Of(dataset), "untrained", weights)) { }
@@ -33,6 +33,9 @@ public sealed class PipelineFixture : IDisposable
     public string Data { get; }
 
     public string Features { get; }
+
+    /// <summary>The small CNN the features were extracted with.</summary>
+    public string Weights { get; }
 
     public string NewFolder(string name) => System.IO.Path.Combine(folder.Path, name + "-" + Guid.NewGuid().ToString("N")[..6]);
 
@@ -85,6 +88,37 @@ public sealed class TrainEvaluateCommandTests(PipelineFixture fixture) : IClassF
         Assert.Equal(images, predictions.Length);
         Assert.All(predictions, line => Assert.Contains('\t', line));
         Assert.True(File.Exists(Path.Combine(run, "predictions", "test-beam2.json")));
+    }
+
+    [Fact]
+    public void Describe_CaptionsPhotosWithTheRunsEncoder_AndRefusesOtherWeights()
+    {
+        var run = fixture.NewFolder("describe");
+        Assert.Equal(0, CliProcess.Run(Train(run, "pre-inject", 2)).Code);
+        var photos = Directory.GetFiles(Path.Combine(fixture.Data, "Flickr8k_Dataset")).Order(StringComparer.Ordinal).Take(2).ToArray();
+
+        var (code, stdout, stderr) = CliProcess.Run(["describe", "--run", run, "--weights", fixture.Weights, "--json", "--beam", "2", "--threads", "1", .. photos]);
+        Assert.True(code == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        var captions = json.RootElement.EnumerateArray().ToList();
+        Assert.Equal(photos, captions.Select(c => c.GetProperty("image").GetString()));
+        Assert.All(captions, c => Assert.Matches(@"^[a-z]+( [a-z]+)*$", c.GetProperty("caption").GetString()));
+        Assert.All(captions, c => Assert.True(c.GetProperty("log_probability").GetDouble() < 0));
+
+        // The plain form: one "path<TAB>caption" line per photo, the same captions.
+        (code, stdout, stderr) = CliProcess.Run(["describe", "--run", run, "--weights", fixture.Weights, "--beam", "2", "--threads", "1", .. photos]);
+        Assert.True(code == 0, stderr);
+        Assert.Equal(captions.Select(c => $"{c.GetProperty("image").GetString()}\t{c.GetProperty("caption").GetString()}"),
+            stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+
+        // A small CNN with other weights would describe other features than the model learned from.
+        var other = Path.Combine(Path.GetDirectoryName(run)!, Path.GetFileName(run) + "-other.safetensors");
+        Captioning.Torch.TorchRuntime.ManualSeed(8);
+        var dataset = DatasetPreparer.Load(fixture.Data, null, new PrepareOptions());
+        using (SmallCnnEncoder.SaveAndWrap(new SmallCnn([16, 32, 64, 64], 64, 2), new Concepts(["red", "blue"]), 64, DatasetFingerprint.Of(dataset), "untrained", other)) { }
+        (code, _, stderr) = CliProcess.Run(["describe", "--run", run, "--weights", other, "--threads", "1", photos[0]]);
+        Assert.Equal(1, code);
+        Assert.Matches($@"^error: encoder weights '{System.Text.RegularExpressions.Regex.Escape(other)}' \(hash [0-9a-f]+\) are not the ones run '.*' was trained on \(hash [0-9a-f]+\)", stderr);
     }
 
     [Fact]
