@@ -78,12 +78,21 @@ public sealed class Figure : IHtmlRenderable
         return this;
     }
 
-    /// <summary>Adds a histogram of the values; <paramref name="bins"/> caps the number of bins (plotly picks them when null).</summary>
-    public Figure AddHistogram(string name, IReadOnlyList<double> values, int? bins = null)
+    /// <summary>
+    /// Adds a histogram of the values; <paramref name="bins"/> caps the number of bins (plotly picks them when null).
+    /// Histograms that are compared in one figure need the same <paramref name="edges"/> (first edge, bin width):
+    /// otherwise plotly bins each trace on its own and the bars do not line up.
+    /// </summary>
+    public Figure AddHistogram(string name, IReadOnlyList<double> values, int? bins = null, (double Start, double Width)? edges = null)
     {
         if (bins is <= 0) throw new CaptioningException($"histogram '{name}': bins must be positive, got {bins}");
         var trace = new JsonObject { ["type"] = "histogram", ["name"] = name, ["x"] = Numbers(values) };
         if (bins is not null) trace["nbinsx"] = bins.Value;
+        if (edges is { } e)
+        {
+            if (!(e.Width > 0) || !double.IsFinite(e.Start)) throw new CaptioningException($"histogram '{name}': bin width must be positive and the start finite, got start {e.Start}, width {e.Width}");
+            trace["xbins"] = new JsonObject { ["start"] = e.Start, ["size"] = e.Width };
+        }
         traces.Add(trace);
         return this;
     }
@@ -144,8 +153,8 @@ public sealed class Figure : IHtmlRenderable
         if (Title is not null) layout["title"] = new JsonObject { ["text"] = Title };
         layout["xaxis"] = Axis(XTitle);
         layout["yaxis"] = Axis(YTitle);
-        if (traces.Any(t => (string?)t["type"] == "bar")) layout["barmode"] = "group";
-        else if (traces.Count(t => (string?)t["type"] == "histogram") > 1) layout["barmode"] = "overlay";
+        // Several histograms share their bins side by side too: overlaid opaque bars hide each other.
+        if (traces.Any(t => (string?)t["type"] is "bar" or "histogram")) layout["barmode"] = "group";
         // Grouped bars read best with room between categories; histogram bins should nearly touch.
         if (traces.Any(t => (string?)t["type"] == "bar")) layout["bargap"] = 0.25;
         else if (traces.Any(t => (string?)t["type"] == "histogram")) layout["bargap"] = 0.06;

@@ -38,7 +38,10 @@ public static class EvaluationFigures
     public static Figure PerImageCider(IReadOnlyList<ScoredModel> models)
     {
         var figure = new Figure("Per-image CIDEr-D (how the corpus score spreads over images)", "CIDEr-D of one image", "images") { Height = 400 };
-        foreach (var model in models) figure.AddHistogram(model.Name, model.Result.Model.PerImage.Select(p => p.Cider).ToList(), bins: 30);
+        // One set of 30 bins for every model, so the bars of one bin sit side by side.
+        var highest = models.SelectMany(m => m.Result.Model.PerImage).Select(p => p.Cider).DefaultIfEmpty(0).Max();
+        var width = highest > 0 ? highest / 30 : 1;
+        foreach (var model in models) figure.AddHistogram(model.Name, model.Result.Model.PerImage.Select(p => p.Cider).ToList(), edges: (0, width));
         return figure;
     }
 

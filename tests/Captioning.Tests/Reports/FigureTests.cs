@@ -52,6 +52,18 @@ public class FigureTests
     }
 
     [Fact]
+    public void ToJson_HistogramsWithSharedEdgesBinAlike()
+    {
+        var figure = new Figure().AddHistogram("a", [0.1, 2.5], edges: (0, 0.5)).AddHistogram("b", [4.0], edges: (0, 0.5));
+        Assert.Equal(
+            """[{"type":"histogram","name":"a","x":[0.1,2.5],"xbins":{"start":0,"size":0.5}},{"type":"histogram","name":"b","x":[4],"xbins":{"start":0,"size":0.5}}]""",
+            Data(Parse(figure)));
+        Assert.Equal("group", (string?)Parse(figure)["layout"]!["barmode"]); // overlaid opaque bars would hide each other
+        var e = Assert.Throws<CaptioningException>(() => new Figure().AddHistogram("c", [1], edges: (0, 0)));
+        Assert.Equal("histogram 'c': bin width must be positive and the start finite, got start 0, width 0", e.Message);
+    }
+
+    [Fact]
     public void ToJson_SplitsScatterIntoOneTracePerGroupInFirstSeenOrder()
     {
         var figure = new Figure().AddScatter([1, 2, 3, 4], [5, 6, 7, 8], ["dog", "cat", "dog", "cat"], ["a", "b", "c", "d"]);
