@@ -29,16 +29,21 @@ public interface IFeatureSource
 /// <summary>The one place that turns an encoder name into a feature source; pretrained encoders plug in here.</summary>
 public static class FeatureSources
 {
+    /// <summary>The <paramref name="encoder"/> with the weights in <paramref name="weightsPath"/> (a .pth or .safetensors file). The result is disposable.</summary>
+    public static IFeatureSource Load(string encoder, string weightsPath) =>
+        encoder == EncoderNames.SmallCnn ? SmallCnnEncoder.Load(weightsPath) : PretrainedFeatureSource.Load(encoder, weightsPath);
+
     /// <summary>
-    /// A pretrained <paramref name="encoder"/> loads <paramref name="weightsPath"/> (required). small-cnn loads
-    /// <paramref name="weightsPath"/> when given; otherwise <paramref name="trainSmallCnn"/> trains (or reloads) it,
-    /// given the path beside <paramref name="storePath"/> where its weights belong. The result is disposable.
+    /// Like <see cref="Load"/> when <paramref name="weightsPath"/> is given. Without it, a pretrained
+    /// <paramref name="encoder"/> is refused, and small-cnn comes from <paramref name="trainSmallCnn"/>, which trains
+    /// (or reloads) it given the path beside <paramref name="storePath"/> where its weights belong. The result is disposable.
     /// </summary>
     public static IFeatureSource Open(string encoder, string? weightsPath, string storePath, Func<string, SmallCnnEncoder> trainSmallCnn)
     {
         EncoderNames.Validate(encoder);
-        if (encoder != EncoderNames.SmallCnn) return PretrainedFeatureSource.Load(encoder, weightsPath ?? throw EncoderNames.MissingWeights(encoder));
-        return weightsPath != null ? SmallCnnEncoder.Load(weightsPath) : trainSmallCnn(SmallCnnEncoder.WeightsPathBeside(storePath));
+        if (weightsPath != null) return Load(encoder, weightsPath);
+        if (encoder != EncoderNames.SmallCnn) throw EncoderNames.MissingWeights(encoder);
+        return trainSmallCnn(SmallCnnEncoder.WeightsPathBeside(storePath));
     }
 }
 

@@ -44,7 +44,7 @@ public sealed class PhotoCaptioner : IDisposable
         if (weightsPath == null) throw EncoderNames.MissingWeights(encoder);
         if (!File.Exists(weightsPath))
             throw new CaptioningException($"encoder weights '{weightsPath}' do not exist; pass the file the run's features were extracted with as --weights");
-        IFeatureSource source = encoder == EncoderNames.SmallCnn ? SmallCnnEncoder.Load(weightsPath) : PretrainedFeatureSource.Load(encoder, weightsPath);
+        var source = FeatureSources.Load(encoder, weightsPath);
         try
         {
             if (TrainingData.WeightsHashOf(inputs.FeatureFingerprint) is { } expected && expected != source.WeightsHash)
