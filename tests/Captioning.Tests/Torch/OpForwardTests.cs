@@ -13,29 +13,27 @@ namespace Captioning.Tests.Torch;
 [Trait("Category", "Oracle")]
 public sealed class OpForwardTests(OpForwardOracle oracle) : NativeLeakGuard, IClassFixture<OpForwardOracle>
 {
-    public static TheoryData<string> Ops => new()
+    /// <summary>Every op OpGradientTests differentiates, then the forward-only ops and variants the models, trainer, decoders, encoders and optimisers use.</summary>
+    public static TheoryData<string> Ops
     {
-        // The ops OpGradientTests differentiates (dropout in eval mode: see Dropout_TrainingZeroesOrRescalesEachElement).
-        "add", "sub", "mul", "div", "pow", "pow_scalar", "scalar_ops", "neg", "exp", "log", "sqrt", "rsqrt", "abs", "reciprocal",
-        "maximum", "minimum", "clamp", "matmul", "bmm", "linear", "relu", "tanh", "sigmoid", "softmax", "log_softmax",
-        "dropout_eval", "embedding", "cat", "stack", "narrow", "select", "index_select", "gather", "reshape", "permute",
-        "transpose", "unsqueeze_squeeze", "expand", "repeat", "flatten", "sum", "sum_dim", "mean", "mean_dim", "max_dim", "min_dim",
-        "max_all", "topk", "sort", "masked_fill", "where", "masked_select", "cross_entropy", "cross_entropy_smoothing",
-        "bce_with_logits", "mse", "conv2d", "conv2d_strided", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d",
-        "batch_norm_train", "batch_norm_train_running", "batch_norm_eval", "interpolate_bilinear", "interpolate_antialias",
-        "clone_contiguous", "norm", "cumsum",
-        // Forward-only ops and variants the models, trainer, decoders, encoders and optimisers use.
-        "linear_no_bias", "log_softmax_3d", "softmax_dim0", "embedding_padding", "sign", "fmod", "floor_divide", "compare",
-        "compare_scalar", "logical", "nan_finite", "all_any", "min_all", "argmax", "topk_smallest", "topk_flat_beam",
-        "sort_ascending", "to_dtype", "squeeze_all", "inplace_optimiser", "max_pool2d_default_stride", "avg_pool2d_include_pad",
-        "interpolate_nearest", "interpolate_align_corners", "cross_entropy_reductions", "bce_pos_weight",
-    };
+        get
+        {
+            var ops = new TheoryData<string>();
+            // Training-mode dropout masks come from each implementation's own generator, so the oracle
+            // compares eval mode; Dropout_TrainingZeroesOrRescalesEachElement checks training mode.
+            foreach (var op in Names(OpGradientTests.Ops)) ops.Add(op == "dropout" ? "dropout_eval" : op);
+            foreach (var op in ForwardOnly) ops.Add(op);
+            return ops;
+        }
+    }
 
-    /// <summary>OpGradientTests cases with no forward oracle here, and why.</summary>
-    private static readonly Dictionary<string, string> NotComparable = new()
-    {
-        ["dropout"] = "training-mode masks come from each implementation's own generator; eval mode is dropout_eval",
-    };
+    private static readonly string[] ForwardOnly =
+    [
+        "batch_norm_train_running", "linear_no_bias", "log_softmax_3d", "softmax_dim0", "embedding_padding", "sign", "fmod",
+        "floor_divide", "compare", "compare_scalar", "logical", "nan_finite", "all_any", "min_all", "argmax", "topk_smallest",
+        "topk_flat_beam", "sort_ascending", "to_dtype", "squeeze_all", "inplace_optimiser", "max_pool2d_default_stride",
+        "avg_pool2d_include_pad", "interpolate_nearest", "interpolate_align_corners", "cross_entropy_reductions", "bce_pos_weight",
+    ];
 
     [Theory]
     [MemberData(nameof(Ops))]
@@ -89,17 +87,13 @@ public sealed class OpForwardTests(OpForwardOracle oracle) : NativeLeakGuard, IC
     }
 
     [Fact]
-    public void Oracle_CoversExactlyTheOpsListedHereAndEveryGradientCheckedOp()
+    public void Oracle_ComputesExactlyTheOpsListedHere()
     {
+        // The script and the C# cases must stay in step: an op on one side only would go unchecked.
         using var data = oracle.Load();
         var inFile = data.Keys.Select(k => k[..k.IndexOf('.')]).Distinct().Order(StringComparer.Ordinal).ToArray();
-        var listed = Names(Ops)
-            .Concat(["label_smoothing_0", "label_smoothing_0p05", "label_smoothing_0p1", "label_smoothing_0p25", "label_smoothing_0p6", "label_smoothing_sum_3d"])
-            .Order(StringComparer.Ordinal).ToArray();
-        Assert.Equal(inFile, listed);
-        var ours = Names(Ops).ToHashSet();
-        var missing = Names(OpGradientTests.Ops).Where(o => !ours.Contains(o) && !NotComparable.ContainsKey(o));
-        Assert.Empty(missing);
+        string[] smoothing = ["label_smoothing_0", "label_smoothing_0p05", "label_smoothing_0p1", "label_smoothing_0p25", "label_smoothing_0p6", "label_smoothing_sum_3d"];
+        Assert.Equal(inFile, Names(Ops).Concat(smoothing).Order(StringComparer.Ordinal).ToArray());
     }
 
     [Fact]
