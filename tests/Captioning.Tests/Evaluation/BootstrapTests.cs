@@ -105,8 +105,71 @@ public sealed class BootstrapTests
             Assert.True(c.Interval.Lower > 0, $"{metric}: {c.Interval}");
             Assert.Equal(1.0, c.FractionAGreater);
         }
-        // The pairing: each side's own report equals a plain score with the same resamples.
-        Assert.Equal(CaptionScorer.Score(refs, poor, new BootstrapOptions(200, Seed: 3)).Intervals, comparison.B.Intervals);
+    }
+
+    [Fact]
+    public void Samples_Seed1234DrawsThisStream()
+    {
+        // Golden values: they pin System.Random's seeded stream and the draw rule (random.Next(count) per
+        // index), so any change in how resamples are drawn shows here. Recorded once from an independent
+        // Python re-implementation of .NET's seeded Random (Knuth's subtractive generator).
+        var samples = Bootstrap.Samples(5, new BootstrapOptions(Resamples: 3, Seed: 1234)).ToArray();
+        Assert.Equal([[1, 4, 1, 4, 1], [4, 4, 2, 3, 1], [2, 4, 4, 2, 3]], samples);
+    }
+
+    // Four images whose ROUGE-L (beta 1.2, F = 2.44 P R / (R + 1.44 P)) is known by hand: an exact match (1),
+    // no common word (0), half the reference (P 1, R 1/2: 1.22 / 1.94) and twice the reference (P 1/2, R 1: 1.22 / 1.72).
+    private static readonly double[] FourRouge = [1, 0, 1.22 / 1.94, 1.22 / 1.72];
+
+    private static (Dictionary<string, string[][]> Refs, Dictionary<string, string[]> Cands) FourImages() =>
+    (
+        new() { ["i0"] = [W("a b")], ["i1"] = [W("a b")], ["i2"] = [W("a b c d")], ["i3"] = [W("a b")] },
+        new() { ["i0"] = W("a b"), ["i1"] = W("x"), ["i2"] = W("a b"), ["i3"] = W("a b c d") }
+    );
+
+    [Fact]
+    public void Score_RougeIntervalOfFourImagesForSeed1234IsPinned()
+    {
+        var (refs, cands) = FourImages();
+        var report = CaptionScorer.Score(refs, cands, new BootstrapOptions(1000, Seed: 1234));
+        Assert.Equal(FourRouge.Average(), report.Values[Metric.RougeL], 1e-12);
+        // Golden values recorded once (independent re-implementation of the seed-1234 stream, numpy.percentile):
+        // the resamples at the 2.5% and 97.5% positions are {i1, i1, i1, i3} and {i0, i0, i0, i2}.
+        Assert.Equal((0 + 0 + 0 + FourRouge[3]) / 4, report.Intervals[Metric.RougeL].Lower, 1e-12);
+        Assert.Equal((1 + 1 + 1 + FourRouge[2]) / 4, report.Intervals[Metric.RougeL].Upper, 1e-12);
+    }
+
+    [Fact]
+    public void Compare_ResamplesTheImagesScoreResamples()
+    {
+        // The pairing: B scores 0 on every image, so A - B on each resample is A's own resample mean, and the
+        // difference interval and A's interval are the seed-1234 values Score gives (pinned above).
+        var (refs, cands) = FourImages();
+        var zero = cands.ToDictionary(c => c.Key, _ => W("zz"));
+        var comparison = CaptionScorer.Compare(refs, cands, zero, new BootstrapOptions(1000, Seed: 1234));
+        var expected = new Interval((0 + 0 + 0 + FourRouge[3]) / 4, (1 + 1 + 1 + FourRouge[2]) / 4);
+        Assert.Equal(new Interval(0, 0), comparison.B.Intervals[Metric.RougeL]);
+        foreach (var interval in new[] { comparison.A.Intervals[Metric.RougeL], comparison.Metrics[Metric.RougeL].Interval })
+        {
+            Assert.Equal(expected.Lower, interval.Lower, 1e-12);
+            Assert.Equal(expected.Upper, interval.Upper, 1e-12);
+        }
+    }
+
+    [Theory]
+    [InlineData(1234)]
+    [InlineData(7)]
+    public void Score_TwoImagesScoringOneAndZeroSpanExactlyZeroToOne(int seed)
+    {
+        // Each resample draws two images with replacement: its ROUGE-L mean is 0, 1/2 or 1, and 0 (both draws the
+        // miss) or 1 (both the match) each has probability 1/4, so about 250 of 1000 resamples sit at each end,
+        // far more than the 25 beyond each 2.5% position: the interval is [0, 1] for any reasonable stream.
+        // Resampling without replacement (a permutation) would give [0.5, 0.5].
+        var refs = new Dictionary<string, string[][]> { ["hit"] = [W("dog runs")], ["miss"] = [W("dog runs")] };
+        var cands = new Dictionary<string, string[]> { ["hit"] = W("dog runs"), ["miss"] = W("cat") };
+        var report = CaptionScorer.Score(refs, cands, new BootstrapOptions(1000, Seed: seed));
+        Assert.Equal(0.5, report.Values[Metric.RougeL]);
+        Assert.Equal(new Interval(0, 1), report.Intervals[Metric.RougeL]);
     }
 
     [Fact]

@@ -81,8 +81,54 @@ public sealed class CaptionDecoderTests : NativeLeakGuard
             }
             beams = candidates.OrderByDescending(c => c.Score).Take(o.BeamSize).ToList();
         }
-        var best = beams.OrderByDescending(b => b.Score / CaptionDecoder.LengthPenalty(b.Seq.Count + (b.Done ? 1 : 0), o.LengthPenalty)).First();
+        // Wu et al. (2016): score / ((5 + |Y|) / 6)^alpha, |Y| counting the words and the <end> of a finished caption.
+        var best = beams.OrderByDescending(b => b.Score / Math.Pow((5.0 + b.Seq.Count + (b.Done ? 1 : 0)) / 6.0, o.LengthPenalty)).First();
         return new DecodedCaption(best.Seq.ToArray(), best.Score, best.Done);
+    }
+
+    // Wu et al. (2016), eq. 14: lp(Y) = (5 + |Y|)^alpha / (5 + 1)^alpha. Our |Y| (the length argument) counts
+    // the caption's words plus its <end> token when it finished; <start> is not counted.
+    [Theory]
+    [InlineData(1, 0.0, 1.0)]
+    [InlineData(4, 0.0, 1.0)]
+    [InlineData(20, 0.0, 1.0)]
+    [InlineData(1, 1.0, 1.0)] // 6 / 6
+    [InlineData(4, 1.0, 1.5)] // 9 / 6
+    [InlineData(7, 1.0, 2.0)] // 12 / 6
+    [InlineData(13, 1.0, 3.0)] // 18 / 6
+    [InlineData(1, 0.6, 1.0)] // 1^0.6
+    [InlineData(4, 0.6, 1.2754245006)] // 1.5^0.6 = e^(0.6 ln 1.5) = e^0.2432791
+    [InlineData(7, 0.6, 1.5157165665)] // 2^0.6 = e^(0.6 ln 2) = e^0.4158883
+    [InlineData(13, 0.6, 1.9331820449)] // 3^0.6 = e^(0.6 ln 3) = e^0.6591674
+    [InlineData(19, 0.5, 2.0)] // (24 / 6)^0.5
+    public void LengthPenalty_IsWuEtAlFormula(int length, double alpha, double expected) =>
+        Assert.Equal(expected, CaptionDecoder.LengthPenalty(length, alpha), 1e-9);
+
+    [Theory]
+    [InlineData(0.0, false)]
+    [InlineData(0.2, false)]
+    [InlineData(0.3, true)]
+    [InlineData(0.6, true)]
+    [InlineData(1.0, true)]
+    public void Beam_LengthPenaltyDecidesBetweenEndingAtOnceAndThreeWords(double alpha, bool longWins)
+    {
+        // A model whose every step predicts the same distribution: word 5 with p 0.9, <end> with p 0.05, the
+        // ten other ids 0.005 each (output weights zero, output bias = ln p). Beam 2, at most 3 words. By hand:
+        // step 0 keeps [5] (ln 0.9) and the empty caption ended at once (ln 0.05 = -2.9957323); steps 1-2 keep
+        // [5 5], [5 5 5] (k ln 0.9) over any other continuation, and the empty caption (a finished beam costs
+        // nothing more); step 3 forces <end>: [5 5 5] scores 3 ln 0.9 + ln 0.05 = -3.3118138 with |Y| = 4.
+        // Normalised: empty -2.9957323 / 1 against -3.3118138 / 1.5^alpha, so [5 5 5] wins once alpha > 0.2474.
+        using var model = CaptionModelTests.Small("merge");
+        var parameters = model.NamedParameters().ToDictionary(p => p.Name, p => p.Parameter);
+        parameters["output.weight"].Zero_();
+        var p = Enumerable.Repeat(0.005, 12).ToArray();
+        (p[5], p[Ids.End]) = (0.9, 0.05);
+        using (var logP = Tensor.From(p.Select(x => Math.Log(x)).ToArray())) parameters["output.bias"].Copy_(logP);
+        using var scope = DisposeScope.Enter();
+        var result = CaptionDecoder.Decode(model, Tensor.Randn([1, 10]), new DecodeOptions(BeamSize: 2, MaxLength: 3, LengthPenalty: alpha))[0];
+        Assert.True(result.Finished);
+        Assert.Equal(longWins ? [5L, 5L, 5L] : [], result.Tokens);
+        Assert.Equal(longWins ? -3.3118138 : -2.9957323, result.LogProbability, 1e-4);
     }
 
     [Theory]

@@ -5,7 +5,7 @@ using F = Captioning.Torch.NN.Functional;
 
 namespace Captioning.Tests.Torch;
 
-/// <summary>Finite-difference checks of every differentiable op the binding exposes (float64).</summary>
+/// <summary>Finite-difference checks of every differentiable op the binding exposes (float64); OpForwardTests checks the forward values against PyTorch.</summary>
 public sealed class OpGradientTests : NativeLeakGuard
 {
     public static TheoryData<string> Ops => new()

@@ -43,10 +43,11 @@ public class EvaluationFiguresTests
         Assert.StartsWith("copy - nearest-neighbour", lines[2]);
         Assert.Equal(6, lines[2].Split("0.0 [0.0, 0.0]").Length - 1);
         // Repeating a reference word for word beats the baseline: BLEU-1 difference = 100 - the baseline's BLEU-1.
-        Assert.StartsWith("exact - nearest-neighbour", lines[3]);
-        var baselineBleu1 = CaptionScorer.ScoreText(References, Neighbour, bootstrap: new BootstrapOptions(0)).Values[Metric.CocoBleu1];
-        var exactBleu1 = exact.Result.Model.Values[Metric.CocoBleu1];
-        Assert.Contains(((exactBleu1 - baselineBleu1) * 100).ToString("F1", System.Globalization.CultureInfo.InvariantCulture) + " [", lines[3]);
+        // By hand, after the tutorial's cleaning (one-letter words such as "a" dropped), coco BLEU-1 of the
+        // baseline: clipped matches 5 + 2 + 4 = 11 of 7 + 3 + 5 = 15 words; closest reference lengths 7 + 5 + 5 = 17,
+        // so the brevity penalty is e^(1 - 17/15) and BLEU-1 = 11/15 e^(-2/15) = 0.6417938. The exact set scores 1.
+        // BLEU-1 is the first column: 100 - 64.17938 = 35.8.
+        Assert.Matches(@"^exact - nearest-neighbour\s+35\.8 \[", lines[3]);
         Assert.Equal(2, table.RowCount);
     }
 
