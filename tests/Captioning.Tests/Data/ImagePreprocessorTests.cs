@@ -66,12 +66,8 @@ public sealed class ImagePreprocessorTests : NativeLeakGuard
     [Trait("Category", "Oracle")]
     public void Process_BilinearStretchOfNonSquareImageMatchesPilWithinTolerance()
     {
-        using var temp = new TempFolder();
-        var png = temp.Bytes("p.png", ImageCodec.EncodePng(Pattern(131, 77)));
-        var options = new ImagePreprocessOptions(48, 48, ResizeMode.Stretch, ResizeFilter.Bilinear, PixelNormalization.Caffe);
-        var expected = Oracle(temp, png, "img.resize((48, 48), Image.BILINEAR)");
-        using var scope = DisposeScope.Enter();
-        var actual = new ImagePreprocessor(options).Load([png]).ToArray<float>(); // (1, 3, 48, 48) BGR minus the caffe means
+        var (expected, actual) = OracleAndOurs(131, 77, new ImagePreprocessOptions(48, 48, ResizeMode.Stretch, ResizeFilter.Bilinear, PixelNormalization.Caffe),
+            "img.resize((48, 48), Image.BILINEAR)"); // actual: (1, 3, 48, 48) BGR minus the caffe means
         const int plane = 48 * 48;
         // Undoes caffe's BGR order and mean subtraction by hand: channel c of the result is RGB channel 2 - c.
         float[] bgrMean = [103.939f, 116.779f, 123.68f];
@@ -146,12 +142,8 @@ public sealed class ImagePreprocessorTests : NativeLeakGuard
     [Trait("Category", "Oracle")]
     public void Process_NearestStretchMatchesPilExactly()
     {
-        using var temp = new TempFolder();
-        var png = temp.Bytes("p.png", ImageCodec.EncodePng(Pattern(97, 61)));
-        var options = new ImagePreprocessOptions(40, 40, ResizeMode.Stretch, ResizeFilter.Nearest, PixelNormalization.UnitRange);
-        var expected = Oracle(temp, png, "img.resize((40, 40), Image.NEAREST)");
-        using var scope = DisposeScope.Enter();
-        var actual = new ImagePreprocessor(options).Load([png]).ToArray<float>();
+        var (expected, actual) = OracleAndOurs(97, 61, new ImagePreprocessOptions(40, 40, ResizeMode.Stretch, ResizeFilter.Nearest, PixelNormalization.UnitRange),
+            "img.resize((40, 40), Image.NEAREST)");
         Assert.Equal(expected, actual);
     }
 
@@ -159,12 +151,8 @@ public sealed class ImagePreprocessorTests : NativeLeakGuard
     [Trait("Category", "Oracle")]
     public void Process_BilinearResizeAndCropMatchesTorchvisionWithinTolerance()
     {
-        using var temp = new TempFolder();
-        var png = temp.Bytes("p.png", ImageCodec.EncodePng(Pattern(203, 151)));
-        var options = new ImagePreprocessOptions(64, 72, ResizeMode.ShorterSideThenCenterCrop, ResizeFilter.Bilinear, PixelNormalization.UnitRange);
-        var expected = Oracle(temp, png, "transforms.CenterCrop(64)(transforms.Resize(72)(img))");
-        using var scope = DisposeScope.Enter();
-        var actual = new ImagePreprocessor(options).Load([png]).ToArray<float>();
+        var (expected, actual) = OracleAndOurs(203, 151, new ImagePreprocessOptions(64, 72, ResizeMode.ShorterSideThenCenterCrop, ResizeFilter.Bilinear, PixelNormalization.UnitRange),
+            "transforms.CenterCrop(64)(transforms.Resize(72)(img))");
         AssertWithinOneLevel(expected, actual);
     }
 
@@ -199,6 +187,16 @@ public sealed class ImagePreprocessorTests : NativeLeakGuard
             }
         }
         return new RawImage(pixels, width, height);
+    }
+
+    // The oracle's ToTensor() floats and our preprocessing of one pattern image of the given size.
+    private static (float[] Expected, float[] Actual) OracleAndOurs(int width, int height, ImagePreprocessOptions options, string expression)
+    {
+        using var temp = new TempFolder();
+        var png = temp.Bytes("p.png", ImageCodec.EncodePng(Pattern(width, height)));
+        var expected = Oracle(temp, png, expression);
+        using var scope = DisposeScope.Enter();
+        return (expected, new ImagePreprocessor(options).Load([png]).ToArray<float>());
     }
 
     // Runs PIL (and torchvision when the expression uses it) on the PNG; returns ToTensor()'s (3, H, W) floats.
