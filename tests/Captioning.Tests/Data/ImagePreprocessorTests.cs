@@ -41,7 +41,8 @@ public sealed class ImagePreprocessorTests : NativeLeakGuard
         Assert.Equal((18, 58), ImagePreprocessor.CenterCropOrigin(259, 341, 224));
 
     [Fact]
-    public void Load_BatchesFilesToNchw()
+    [Trait("Category", "Oracle")]
+    public void Load_BatchesFilesToNchw_WithTorchvisionsValues()
     {
         using var temp = new TempFolder();
         var a = temp.Bytes("a.png", ImageCodec.EncodePng(Pattern(40, 30)));
@@ -50,6 +51,62 @@ public sealed class ImagePreprocessorTests : NativeLeakGuard
         using var batch = preprocessor.Load([a, b]);
         Assert.Equal(new long[] { 2, 3, 16, 16 }, batch.Shape);
         Assert.Equal(DType.Float32, batch.DType);
+        var values = batch.ToArray<float>();
+        const int plane = 16 * 16;
+        for (var image = 0; image < 2; image++)
+        {
+            var expected = Oracle(temp, image == 0 ? a : b, "transforms.CenterCrop(16)(transforms.Resize(20)(img))");
+            // Undoes torchvision's ImageNet mean/std by hand, so the comparison is on ToTensor's [0, 1] scale.
+            var unit = values.Skip(image * 3 * plane).Take(3 * plane).Select((v, i) => v * ImageNetStd[i / plane] + ImageNetMean[i / plane]).ToArray();
+            AssertWithinOneLevel(expected, unit);
+        }
+    }
+
+    [Fact]
+    [Trait("Category", "Oracle")]
+    public void Process_BilinearStretchOfNonSquareImageMatchesPilWithinTolerance()
+    {
+        var (expected, actual) = OracleAndOurs(131, 77, new ImagePreprocessOptions(48, 48, ResizeMode.Stretch, ResizeFilter.Bilinear, PixelNormalization.Caffe),
+            "img.resize((48, 48), Image.BILINEAR)"); // actual: (1, 3, 48, 48) BGR minus the caffe means
+        const int plane = 48 * 48;
+        // Undoes caffe's BGR order and mean subtraction by hand: channel c of the result is RGB channel 2 - c.
+        float[] bgrMean = [103.939f, 116.779f, 123.68f];
+        var unit = new float[actual.Length];
+        for (var i = 0; i < actual.Length; i++)
+            unit[(2 - i / plane) * plane + i % plane] = (actual[i] + bgrMean[i / plane]) / 255f;
+        AssertWithinOneLevel(expected, unit);
+    }
+
+    [Theory]
+    [InlineData(ResizeMode.Stretch, ResizeFilter.Nearest, PixelNormalization.Caffe)]
+    [InlineData(ResizeMode.Stretch, ResizeFilter.Bilinear, PixelNormalization.MinusOneToOne)]
+    [InlineData(ResizeMode.ShorterSideThenCenterCrop, ResizeFilter.Bilinear, PixelNormalization.ImageNet)]
+    public void Load_BatchRowsEqualEachImageLoadedAlone(ResizeMode mode, ResizeFilter filter, PixelNormalization normalization)
+    {
+        using var temp = new TempFolder();
+        string[] files = [temp.Bytes("a.png", ImageCodec.EncodePng(Pattern(40, 30))), temp.Bytes("b.png", ImageCodec.EncodePng(Pattern(23, 51))),
+            temp.Bytes("c.png", ImageCodec.EncodePng(Pattern(64, 64)))];
+        var preprocessor = new ImagePreprocessor(new ImagePreprocessOptions(16, 20, mode, filter, normalization));
+        using var scope = DisposeScope.Enter();
+        var batch = preprocessor.Load(files).ToArray<float>(); // (3, 3, 16, 16)
+        var alone = files.SelectMany(f => preprocessor.Load([f]).ToArray<float>()).ToArray(); // 3 x (1, 3, 16, 16)
+        Assert.Equal(alone, batch);
+    }
+
+    [Theory]
+    [InlineData(PixelNormalization.ImageNet)]
+    [InlineData(PixelNormalization.Caffe)]
+    [InlineData(PixelNormalization.MinusOneToOne)]
+    [InlineData(PixelNormalization.UnitRange)]
+    public void Normalize_BatchRowsEqualEachRowAlone(PixelNormalization normalization)
+    {
+        using var scope = DisposeScope.Enter();
+        var values = Enumerable.Range(0, 3 * 3 * 2 * 2).Select(i => (float)(i * 37 % 256)).ToArray();
+        var batch = ImagePreprocessor.Normalize(Tensor.From(values, 3, 3, 2, 2), normalization).ToArray<float>(); // (3, 3, 2, 2)
+        var alone = Enumerable.Range(0, 3)
+            .SelectMany(n => ImagePreprocessor.Normalize(Tensor.From(values[(n * 12)..((n + 1) * 12)], 1, 3, 2, 2), normalization).ToArray<float>())
+            .ToArray(); // 3 x (1, 3, 2, 2)
+        Assert.Equal(alone, batch);
     }
 
     [Fact]
@@ -85,12 +142,8 @@ public sealed class ImagePreprocessorTests : NativeLeakGuard
     [Trait("Category", "Oracle")]
     public void Process_NearestStretchMatchesPilExactly()
     {
-        using var temp = new TempFolder();
-        var png = temp.Bytes("p.png", ImageCodec.EncodePng(Pattern(97, 61)));
-        var options = new ImagePreprocessOptions(40, 40, ResizeMode.Stretch, ResizeFilter.Nearest, PixelNormalization.UnitRange);
-        var expected = Oracle(temp, png, "img.resize((40, 40), Image.NEAREST)");
-        using var scope = DisposeScope.Enter();
-        var actual = new ImagePreprocessor(options).Load([png]).ToArray<float>();
+        var (expected, actual) = OracleAndOurs(97, 61, new ImagePreprocessOptions(40, 40, ResizeMode.Stretch, ResizeFilter.Nearest, PixelNormalization.UnitRange),
+            "img.resize((40, 40), Image.NEAREST)");
         Assert.Equal(expected, actual);
     }
 
@@ -98,17 +151,23 @@ public sealed class ImagePreprocessorTests : NativeLeakGuard
     [Trait("Category", "Oracle")]
     public void Process_BilinearResizeAndCropMatchesTorchvisionWithinTolerance()
     {
-        using var temp = new TempFolder();
-        var png = temp.Bytes("p.png", ImageCodec.EncodePng(Pattern(203, 151)));
-        var options = new ImagePreprocessOptions(64, 72, ResizeMode.ShorterSideThenCenterCrop, ResizeFilter.Bilinear, PixelNormalization.UnitRange);
-        var expected = Oracle(temp, png, "transforms.CenterCrop(64)(transforms.Resize(72)(img))");
-        using var scope = DisposeScope.Enter();
-        var actual = new ImagePreprocessor(options).Load([png]).ToArray<float>();
+        var (expected, actual) = OracleAndOurs(203, 151, new ImagePreprocessOptions(64, 72, ResizeMode.ShorterSideThenCenterCrop, ResizeFilter.Bilinear, PixelNormalization.UnitRange),
+            "transforms.CenterCrop(64)(transforms.Resize(72)(img))");
+        AssertWithinOneLevel(expected, actual);
+    }
+
+    // torchvision's ImageNet normalisation constants, written out here rather than read from the code under test.
+    private static readonly float[] ImageNetMean = [0.485f, 0.456f, 0.406f];
+    private static readonly float[] ImageNetStd = [0.229f, 0.224f, 0.225f];
+
+    // Compares bilinear resampling on ToTensor's [0, 1] scale.
+    private static void AssertWithinOneLevel(float[] expected, float[] actual)
+    {
         Assert.Equal(expected.Length, actual.Length);
         var diffs = expected.Zip(actual, (e, a) => Math.Abs(e - a) * 255).ToArray();
         // PIL resamples in 8-bit fixed point, one axis at a time with a rounding in between; libtorch's
         // antialiased bilinear uses the same triangle filter in float and rounds once. So a pixel may
-        // differ by one byte (measured: max 1/255, mean 0.09/255 on this image), never by more.
+        // differ by one byte (measured: max 1/255, mean 0.09/255 on a test image), never by more.
         Assert.True(diffs.Max() <= 1.01, $"max difference {diffs.Max():F2}/255");
         Assert.True(diffs.Average() <= 0.2, $"mean difference {diffs.Average():F3}/255");
     }
@@ -128,6 +187,16 @@ public sealed class ImagePreprocessorTests : NativeLeakGuard
             }
         }
         return new RawImage(pixels, width, height);
+    }
+
+    // The oracle's ToTensor() floats and our preprocessing of one pattern image of the given size.
+    private static (float[] Expected, float[] Actual) OracleAndOurs(int width, int height, ImagePreprocessOptions options, string expression)
+    {
+        using var temp = new TempFolder();
+        var png = temp.Bytes("p.png", ImageCodec.EncodePng(Pattern(width, height)));
+        var expected = Oracle(temp, png, expression);
+        using var scope = DisposeScope.Enter();
+        return (expected, new ImagePreprocessor(options).Load([png]).ToArray<float>());
     }
 
     // Runs PIL (and torchvision when the expression uses it) on the PNG; returns ToTensor()'s (3, H, W) floats.
