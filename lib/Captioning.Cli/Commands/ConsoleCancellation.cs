@@ -8,6 +8,9 @@ internal sealed class ConsoleCancellation : IDisposable
 {
     private readonly CancellationTokenSource source = new();
     private readonly string what;
+    // The process's standard error as it was when created: a notebook cell that is running when Ctrl-C
+    // arrives has redirected Console.Error into its own outputs, where this message does not belong.
+    private readonly TextWriter error = Console.Error;
 
     internal ConsoleCancellation(string what)
     {
@@ -24,9 +27,10 @@ internal sealed class ConsoleCancellation : IDisposable
     {
         if (source.IsCancellationRequested) return;
         e.Cancel = true;
-        Console.Error.WriteLine();
-        Console.Error.WriteLine($"stopping {what} (Ctrl-C again to abort at once)...");
+        // Cancel before saying so: whoever reads the line (a user, a test) may rely on the request being made.
         source.Cancel();
+        error.WriteLine();
+        error.WriteLine($"stopping {what} (Ctrl-C again to abort at once)...");
     }
 
     public void Dispose()

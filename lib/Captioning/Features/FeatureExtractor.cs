@@ -89,6 +89,7 @@ public static class FeatureExtractor
                 if (prepared.Failure is { } failure)
                     throw new CaptioningException($"{failure.Message}; extraction stopped, the {writer.Ids.Count} images done so far are kept in "
                         + $"'{FeatureStoreWriter.PartialPath(outPath)}'. Fix or remove the image, or rerun with --skip-bad-images to skip it", failure);
+                TestHold.At(() => TestHold.ExtractionSaved(outPath, writer.Ids.Count + writer.Skipped.Count, total));
                 if (cancellation.IsCancellationRequested)
                     return new ExtractResult(outPath, total, extracted, resumed, writer.Skipped.Count, false, true, clock.Elapsed);
             }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 
 namespace Captioning.Reporting;
@@ -13,7 +12,8 @@ public sealed class ProgressReporter
     private readonly TextWriter writer;
     private readonly bool interactive;
     private readonly TimeSpan interval;
-    private readonly Stopwatch clock;
+    private readonly TimeProvider time;
+    private readonly long started;
     private readonly long startDone;
     private TimeSpan lastPrint = TimeSpan.MinValue;
     private int lastWidth;
@@ -27,9 +27,9 @@ public sealed class ProgressReporter
     /// <param name="interactive">Rewrite one line; by default when standard error is a terminal.</param>
     /// <param name="interval">Time between plain lines (or between rewrites on a terminal).</param>
     /// <param name="alreadyDone">Units finished before this run.</param>
-    /// <param name="clock">A clock to read elapsed time from (tests pass a stopped one); a new running one by default.</param>
+    /// <param name="time">The clock elapsed time is read from, counting from this call; the system clock by default (tests pass one they move by hand).</param>
     public ProgressReporter(string label, long total, string unit, TextWriter? writer = null, bool? interactive = null,
-        TimeSpan? interval = null, long alreadyDone = 0, Stopwatch? clock = null)
+        TimeSpan? interval = null, long alreadyDone = 0, TimeProvider? time = null)
     {
         Label = label;
         Total = total;
@@ -37,7 +37,8 @@ public sealed class ProgressReporter
         this.writer = writer ?? Console.Error;
         this.interactive = interactive ?? (writer == null && !Console.IsErrorRedirected);
         this.interval = interval ?? (this.interactive ? TimeSpan.FromMilliseconds(200) : TimeSpan.FromSeconds(10));
-        this.clock = clock ?? Stopwatch.StartNew();
+        this.time = time ?? TimeProvider.System;
+        started = this.time.GetTimestamp();
         startDone = alreadyDone;
         Done = alreadyDone;
     }
@@ -59,10 +60,12 @@ public sealed class ProgressReporter
     {
         get
         {
-            var seconds = clock.Elapsed.TotalSeconds;
+            var seconds = Elapsed.TotalSeconds;
             return seconds > 0 ? (Done - startDone) / seconds : 0;
         }
     }
+
+    private TimeSpan Elapsed => time.GetElapsedTime(started);
 
     /// <summary>Seconds left at the current rate, or null when unknown.</summary>
     public double? EtaSeconds => Rate > 0 ? Math.Max(0, Total - Done) / Rate : null;
@@ -71,7 +74,7 @@ public sealed class ProgressReporter
     public void Report(long done, params (string Name, string Value)[] fields)
     {
         Done = done;
-        var now = clock.Elapsed;
+        var now = Elapsed;
         if (lastPrint != TimeSpan.MinValue && now - lastPrint < interval) return;
         lastPrint = now;
         Print(Line(fields), final: false);

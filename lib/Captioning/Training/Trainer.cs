@@ -83,6 +83,7 @@ public sealed class Trainer
             SaveLast(model, optimizer, plateau, run, meta, best);
             run.Log(string.Create(CultureInfo.InvariantCulture,
                 $"epoch {epoch}: train {trainLoss:F4} val {validationLoss:F4} lr {learningRate:G3} {tokensPerSecond:F0} tok/s{(isBest ? " best" : "")}"));
+            TestHold.At(() => TestHold.EpochSaved(run.Path, epoch));
             EpochCompleted?.Invoke(metrics);
         }
         var result = new TrainingResult(history.Count, best.Epoch, best.Loss, stopReason, history);

@@ -1,5 +1,6 @@
-using System.Diagnostics;
+using Captioning.Features;
 using Captioning.Tests.Data;
+using Captioning.Workbook;
 using Xunit;
 
 namespace Captioning.Tests.Cli;
@@ -20,23 +21,11 @@ public class DemoResumeTests
         Assert.True(code == 0, stderr + reference);
 
         var killed = Path.Combine(temp.Path, "killed");
-        // The second architecture's run: by then the data, the features and the first model are finished.
+        // Held in the second architecture's run once its first epoch is saved (by then the data, the features and
+        // the first model are finished), and killed there.
         var run = Path.Combine(killed, "runs", "init-inject");
-        using (var process = CliProcess.Start(Demo(killed)))
-        {
-            _ = process.StandardOutput.ReadToEndAsync();
-            _ = process.StandardError.ReadToEndAsync();
-            var metrics = Path.Combine(run, "metrics.jsonl");
-            var clock = Stopwatch.StartNew();
-            while (!(File.Exists(metrics) && File.ReadAllLines(metrics).Length >= 1 && File.Exists(Path.Combine(run, "checkpoints", "last.safetensors"))))
-            {
-                Assert.False(process.HasExited, "the demo finished before it could be killed mid-training");
-                Assert.True(clock.Elapsed < TimeSpan.FromMinutes(4), "the demo never finished an init-inject epoch");
-                Thread.Sleep(5);
-            }
-            process.Kill(entireProcessTree: true); // SIGKILL: no chance to clean up
-            process.WaitForExit();
-        }
+        using (var process = HeldProcess.StartAndWait(TestHold.EpochSaved(run, 1), Demo(killed)))
+            Assert.Equal(137, process.Kill()); // SIGKILL: no chance to clean up
         Assert.False(File.Exists(Path.Combine(run, "finished.json")));
         Assert.True(File.Exists(Path.Combine(killed, "runs", "merge", "finished.json")));
         var mergeCheckpoint = File.ReadAllBytes(Path.Combine(killed, "runs", "merge", "checkpoints", "best.safetensors"));
@@ -45,7 +34,7 @@ public class DemoResumeTests
         Assert.True(again == 0, stderr2 + resumed);
         var training = File.ReadAllText(Path.Combine(killed, "report", "03-merge-vs-inject.ipynb"));
         Assert.Contains("merge: already finished", training);
-        Assert.Contains("init-inject: resumed after epoch", training);
+        Assert.Contains("init-inject: resumed after epoch 1;", training);
         // Finished work was kept as it was, and every model ends exactly where the uninterrupted demo's did.
         Assert.Equal(mergeCheckpoint, File.ReadAllBytes(Path.Combine(killed, "runs", "merge", "checkpoints", "best.safetensors")));
         foreach (var name in new[] { "merge", "init-inject", "pre-inject", "par-inject" })
@@ -59,27 +48,23 @@ public class DemoResumeTests
     {
         using var temp = new TempFolder();
         var dir = Path.Combine(temp.Path, "interrupted");
-        using var process = CliProcess.StartInterruptible(Demo(dir));
-        var stderr = new System.Text.StringBuilder();
-        using var inNotebook = new ManualResetEventSlim();
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data == null) return;
-            lock (stderr) stderr.AppendLine(e.Data);
-            if (e.Data.StartsWith("[demo 2/", StringComparison.Ordinal)) inNotebook.Set();
-        };
-        process.BeginErrorReadLine();
-        _ = process.StandardOutput.ReadToEndAsync();
-        Assert.True(inNotebook.Wait(TimeSpan.FromMinutes(2)), "the demo never reached its first notebook");
-        CliProcess.Interrupt(process);
-        Assert.True(process.WaitForExit(120_000), "the demo did not stop within 2 minutes of Ctrl-C");
-        process.WaitForExit(); // drains the stderr events
+        var folders = new WorkbookFolders(dir);
+        var store = folders.FeatureStore(EncoderNames.SmallCnn);
+        // Ctrl-C arrives in notebook 02's extraction cell, held once its first batch is saved.
+        using var process = HeldProcess.StartAndWait(TestHold.ExtractionSaved(store, new ExtractOptions().BatchSize, 120), Demo(dir));
+        process.Interrupt();
+        var (code, stdout, stderr) = process.Finish();
 
-        var text = stderr.ToString();
-        Assert.Equal(130, process.ExitCode);
-        Assert.Contains("stopping after the running cell ends; finished cells, epochs and stages are kept (Ctrl-C again to abort at once)...", text);
-        Assert.Contains("interrupted; finished work is kept, rerun the same command to resume", text);
-        Assert.DoesNotContain("[demo 3/", text); // notebook 02 never started
+        Assert.Equal(130, code);
+        Assert.Contains("stopping after the running cell ends; finished cells, epochs and stages are kept (Ctrl-C again to abort at once)...", stderr);
+        Assert.Contains("interrupted; finished work is kept, rerun the same command to resume", stderr);
+        // The running cell ended normally (the store is complete), and nothing after it ran.
+        Assert.Contains("[demo 3/", stderr);
+        Assert.Contains($"wrote '{store}': 120 extracted now, 0 resumed, 0 skipped", stdout);
+        Assert.True(File.Exists(store), "the running extraction cell did not finish");
+        Assert.False(File.Exists(FeatureStoreWriter.PartialPath(store)));
+        Assert.DoesNotContain("[demo 4/", stderr);
+        Assert.False(Directory.Exists(folders.Runs), "notebook 03 started training");
         Assert.True(File.Exists(Path.Combine(dir, "data", "Flickr8k_text", "Flickr8k.token.txt")), "stage 1's dataset was not kept");
     }
 

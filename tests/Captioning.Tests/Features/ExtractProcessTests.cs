@@ -1,12 +1,12 @@
-using System.Diagnostics;
 using Captioning.Data;
 using Captioning.Features;
+using Captioning.Tests.Cli;
 using Captioning.Tests.Data;
 using Xunit;
 
 namespace Captioning.Tests.Features;
 
-/// <summary>Interrupts a real `caption extract` process (SIGKILL, then SIGINT) and checks that reruns resume to the same bytes.</summary>
+/// <summary>Interrupts a real `caption extract` process (SIGKILL, then SIGINT) at a held batch and checks that reruns resume to the same bytes.</summary>
 public sealed class ExtractProcessTests : NativeLeakGuard
 {
     private readonly TempFolder folder = new();
@@ -17,32 +17,7 @@ public sealed class ExtractProcessTests : NativeLeakGuard
         base.Dispose();
     }
 
-    private static Process Start(string[] args) => Captioning.Tests.Cli.CliProcess.StartInterruptible(args);
-
-    private static (int Code, string Output) Finish(Process process)
-    {
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(120_000), "caption extract did not finish within 2 minutes");
-        return (process.ExitCode, stdout.Result + stderr.Result);
-    }
-
-    // Waits until the journal names at least `rows` finished images, then signals the process.
-    private static void InterruptAfter(Process process, string journal, int rows, Action<Process> signal)
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(60))
-        {
-            Assert.False(process.HasExited, "extraction finished before it could be interrupted");
-            if (File.Exists(journal) && File.ReadAllLines(journal).Count(l => l.StartsWith("+\t", StringComparison.Ordinal)) >= rows)
-            {
-                signal(process);
-                return;
-            }
-            Thread.Sleep(2);
-        }
-        Assert.Fail("the journal never reached the expected rows");
-    }
+    private static int JournalRows(string journal) => File.ReadAllLines(journal).Count(l => l.StartsWith("+\t", StringComparison.Ordinal));
 
     [Fact]
     [Trait("Category", "Slow")]
@@ -61,32 +36,28 @@ public sealed class ExtractProcessTests : NativeLeakGuard
         var interrupted = Path.Combine(folder.Path, "interrupted.feat");
         var journal = FeatureStoreWriter.JournalPath(interrupted);
 
-        using (var killed = Start(Args(interrupted)))
-        {
-            InterruptAfter(killed, journal, 3, p => p.Kill());
-            var (code, _) = Finish(killed);
-            Assert.Equal(137, code);
-        }
+        // Each run is held at a saved batch (one image per batch) and killed or interrupted there, however fast extraction is.
+        using (var killed = HeldProcess.StartAndWait(TestHold.ExtractionSaved(interrupted, 3, 160), Args(interrupted)))
+            Assert.Equal(137, killed.Kill()); // SIGKILL: no chance to clean up
         Assert.False(File.Exists(interrupted));
         Assert.True(File.Exists(FeatureStoreWriter.PartialPath(interrupted)));
-        var rowsAfterKill = File.ReadAllLines(journal).Count(l => l.StartsWith("+\t", StringComparison.Ordinal));
+        Assert.Equal(3, JournalRows(journal));
 
-        using (var stopped = Start(Args(interrupted)))
+        using (var stopped = HeldProcess.StartAndWait(TestHold.ExtractionSaved(interrupted, 6, 160), Args(interrupted)))
         {
-            InterruptAfter(stopped, journal, rowsAfterKill + 3, Captioning.Tests.Cli.CliProcess.Interrupt);
-            var (code, output) = Finish(stopped);
+            stopped.Interrupt(); // SIGINT: the extractor sees it after the held batch and stops there
+            var (code, _, stderr) = stopped.Finish();
             Assert.Equal(130, code);
-            Assert.Contains($"resuming: {rowsAfterKill} of 160 images", output);
-            Assert.Contains("rerun the same command to resume", output);
+            Assert.Contains("resuming: 3 of 160 images", stderr);
+            Assert.Contains("interrupted: 6 of 160 images are saved", stderr);
+            Assert.Contains("rerun the same command to resume", stderr);
         }
         Assert.False(File.Exists(interrupted));
+        Assert.Equal(6, JournalRows(journal));
 
-        using (var rerun = Start(Args(interrupted)))
-        {
-            var (code, output) = Finish(rerun);
-            Assert.True(code == 0, output);
-            Assert.Contains("resuming:", output);
-        }
+        var (rerunCode, _, rerunError) = CliProcess.Run(Args(interrupted));
+        Assert.True(rerunCode == 0, rerunError);
+        Assert.Contains("resuming: 6 of 160 images", rerunError);
         // The uninterrupted reference runs in-process (starting a CLI costs seconds on a loaded machine), with the CLI's thread count.
         var reference = Path.Combine(folder.Path, "reference.feat");
         var threads = Captioning.Torch.TorchRuntime.Threads;

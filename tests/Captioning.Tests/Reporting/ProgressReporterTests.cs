@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Captioning.Reporting;
 using Xunit;
 
@@ -18,8 +17,8 @@ public sealed class ProgressReporterTests
     public void Report_PlainLinesWithExtraFields()
     {
         var output = new StringWriter();
-        // A clock that never started: no time has passed, so the rate and ETA are unknown.
-        var reporter = new ProgressReporter("extract", 8092, "images", output, interactive: false, interval: TimeSpan.Zero, alreadyDone: 92, clock: new Stopwatch());
+        // A clock that never moves: no time has passed, so the rate and ETA are unknown.
+        var reporter = new ProgressReporter("extract", 8092, "images", output, interactive: false, interval: TimeSpan.Zero, alreadyDone: 92, time: new ManualTime());
         reporter.Report(100, ("skipped", "1"));
         reporter.Complete(("skipped", "2"));
         reporter.Complete();
@@ -33,7 +32,7 @@ public sealed class ProgressReporterTests
     public void Report_RewritesOneLineOnATerminal()
     {
         var output = new StringWriter();
-        var reporter = new ProgressReporter("train", 10, "batches", output, interactive: true, interval: TimeSpan.Zero, clock: new Stopwatch());
+        var reporter = new ProgressReporter("train", 10, "batches", output, interactive: true, interval: TimeSpan.Zero, time: new ManualTime());
         reporter.Report(5, ("loss", "0.1234"));
         reporter.Report(10);
         reporter.Complete();
@@ -46,12 +45,45 @@ public sealed class ProgressReporterTests
     [Fact]
     public void Rate_CountsOnlyThisRunsWork()
     {
-        var clock = Stopwatch.StartNew();
-        Thread.Sleep(50);
-        var reporter = new ProgressReporter("x", 1000, "images", TextWriter.Null, interactive: false, alreadyDone: 900, clock: clock);
+        var time = new ManualTime();
+        var reporter = new ProgressReporter("x", 1000, "images", TextWriter.Null, interactive: false, alreadyDone: 900, time: time);
+        time.Advance(TimeSpan.FromSeconds(10));
         reporter.Report(950);
-        var seconds = clock.Elapsed.TotalSeconds;
-        Assert.InRange(reporter.Rate, 50 / (seconds + 1), 50 / 0.05);
-        Assert.NotNull(reporter.EtaSeconds);
+        // 50 images of this run in 10 s (the 900 resumed ones do not count); 50 left at 5/s.
+        Assert.Equal(5.0, reporter.Rate);
+        Assert.Equal(10.0, reporter.EtaSeconds);
+        Assert.Equal("x 950/1000 (95.0%)  5.00 images/s  ETA 0:10", reporter.Line());
+    }
+
+    [Fact]
+    public void Rate_FromHundredPerSecondShowsWholeUnitsAndHoursOfEta()
+    {
+        var time = new ManualTime();
+        var reporter = new ProgressReporter("train", 1_000_000, "tokens", TextWriter.Null, interactive: false, time: time);
+        time.Advance(TimeSpan.FromSeconds(4));
+        reporter.Report(1000);
+        Assert.Equal(250.0, reporter.Rate);
+        Assert.Equal(3996.0, reporter.EtaSeconds); // 999,000 tokens at 250/s
+        Assert.Equal("train 1000/1000000 (0.1%)  250 tokens/s  ETA 1:06:36", reporter.Line());
+    }
+
+    [Fact]
+    public void Report_PrintsOncePerIntervalOfTheClock()
+    {
+        var output = new StringWriter();
+        var time = new ManualTime();
+        var reporter = new ProgressReporter("extract", 100, "images", output, interactive: false, interval: TimeSpan.FromSeconds(10), time: time);
+        reporter.Report(0); // the first report always prints
+        time.Advance(TimeSpan.FromSeconds(9.9));
+        reporter.Report(10); // within the interval: silent
+        time.Advance(TimeSpan.FromSeconds(0.1));
+        reporter.Report(20); // 10 s after the last line
+        time.Advance(TimeSpan.FromSeconds(10));
+        reporter.Complete();
+        Assert.Equal(
+            "extract 0/100 (0.0%)  0.00 images/s  ETA ?\n" +
+            "extract 20/100 (20.0%)  2.00 images/s  ETA 0:40\n" +
+            "extract 20/100 (20.0%)  1.00 images/s  ETA 1:20\n",
+            output.ToString().Replace("\r\n", "\n"));
     }
 }

@@ -141,13 +141,25 @@ public sealed class RuntimeTests : NativeLeakGuard
     }
 
     [Fact]
-    public void Cuda_IsReportedUnavailableOnCpuBuild()
+    public void Cuda_ReportsWhatTheBuildCanDo()
     {
-        // A CPU libtorch (this project's CI) reports no devices; with a CUDA build this test is moot.
-        if (TorchRuntime.CudaIsAvailable) return;
-        Assert.Equal(0, TorchRuntime.CudaDeviceCount);
-        Assert.Equal(Device.Cpu, TorchRuntime.DefaultDevice);
-        Assert.Throws<TorchException>(() => Tensor.Zeros([2], device: Device.Cuda(0)));
+        using var scope = DisposeScope.Enter();
+        if (TorchRuntime.CudaIsAvailable)
+        {
+            // A CUDA libtorch with a GPU: a tensor lands on cuda:0 and its values survive the trip there and back.
+            Assert.True(TorchRuntime.CudaDeviceCount > 0);
+            Assert.Equal(Device.Cuda(0), TorchRuntime.DefaultDevice);
+            var onGpu = Tensor.From(new float[] { 1.5f, -2.25f, 3f }).To(Device.Cuda(0)); // (3)
+            Assert.Equal(Device.Cuda(0), onGpu.Device);
+            Assert.Equal(new float[] { 3f, -4.5f, 6f }, (onGpu * 2).To(Device.Cpu).ToArray<float>());
+        }
+        else
+        {
+            // A CPU libtorch (this project's CI) reports no devices and refuses to place a tensor on one.
+            Assert.Equal(0, TorchRuntime.CudaDeviceCount);
+            Assert.Equal(Device.Cpu, TorchRuntime.DefaultDevice);
+            Assert.Throws<TorchException>(() => Tensor.Zeros([2], device: Device.Cuda(0)));
+        }
     }
 
     [Fact]
