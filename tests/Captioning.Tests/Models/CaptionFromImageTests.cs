@@ -14,14 +14,6 @@ namespace Captioning.Tests.Models;
 /// </summary>
 public sealed class CaptionFromImageTests : NativeLeakGuard
 {
-    private readonly string root = Directory.CreateTempSubdirectory("caption-from-image-").FullName;
-
-    public override void Dispose()
-    {
-        Directory.Delete(root, recursive: true);
-        base.Dispose();
-    }
-
     private static readonly string[] Words = ["alpha", "bravo", "charlie", "delta"]; // ids 4..7: equal counts keep them in this order
 
     // Image i's only caption. Captions share first words and whole prefixes (0 and 1 differ only in
@@ -63,6 +55,7 @@ public sealed class CaptionFromImageTests : NativeLeakGuard
     public void GreedyDecoding_AfterTraining_GivesEachImageItsOwnCaption(string name, MergeCombine combine)
     {
         var data = Toy();
+        var folder = Directory.CreateTempSubdirectory("caption-from-image-").FullName;
         try
         {
             var vocabulary = Vocabulary.Build(Words.Select(w => (IReadOnlyList<string>)[w]));
@@ -72,7 +65,7 @@ public sealed class CaptionFromImageTests : NativeLeakGuard
                 vocabulary.Count, Captions.Length, 16, 16, Dropout: 0, Combine: combine));
             // 40 epochs were the fewest at which every architecture passed (pre-inject was last); 60 leave a margin.
             var options = new TrainingOptions(Epochs: 60, BatchSize: 8, LearningRate: 0.02, ClipNorm: 5, Seed: 3);
-            var run = new RunFolder(Path.Combine(root, $"{name}-{combine}"));
+            var run = new RunFolder(folder);
             run.Initialise(model.Options, options, new RunInputs("toy", "toy", "none", "toy"), vocabulary);
             // The training captions are also the validation set: the test is about fitting them through the image.
             new Trainer().Run(model, data, data, options, run);
@@ -86,6 +79,7 @@ public sealed class CaptionFromImageTests : NativeLeakGuard
         finally
         {
             data.Features.Dispose();
+            Directory.Delete(folder, recursive: true);
         }
     }
 }

@@ -33,28 +33,34 @@ public sealed class ImageSensitivityTests : NativeLeakGuard
         return x.Select((v, i) => Math.Abs(v - y[i])).Chunk(vocab).Select(row => row.Max());
     }
 
+    private static CaptionModel EvalModel(string name, int layers, MergeCombine combine)
+    {
+        TorchRuntime.ManualSeed(5);
+        var model = CaptionModelTests.Small(name, layers, combine: combine);
+        model.Eval();
+        return model;
+    }
+
+    private static void AssertEveryChangeAboveMargin(string name, IReadOnlyCollection<float> changes) =>
+        Assert.True(changes.Min() > Margin, $"{name}: smallest per-step logit change {changes.Min():G3} (all: {string.Join(", ", changes)})");
+
     [Theory]
     [MemberData(nameof(Variants))]
     public void Forward_DependsOnTheImageAtEveryStep(string name, int layers, MergeCombine combine)
     {
-        TorchRuntime.ManualSeed(5);
-        using var model = CaptionModelTests.Small(name, layers, combine: combine);
-        model.Eval();
+        using var model = EvalModel(name, layers, combine);
         using var scope = DisposeScope.Enter();
         var ids = Tensor.From(Ids, 2, 5); // (B, T)
         var first = model.Forward(Tensor.Randn([2, 10]), ids); // (B, T, V)
         var second = model.Forward(Tensor.Randn([2, 10]), ids);
-        var changes = LargestChanges(first, second).ToList();
-        Assert.True(changes.Min() > Margin, $"{name}: smallest per-step logit change {changes.Min():G3} (all: {string.Join(", ", changes)})");
+        AssertEveryChangeAboveMargin(name, LargestChanges(first, second).ToList());
     }
 
     [Theory]
     [MemberData(nameof(Variants))]
     public void StartAndStep_DependOnTheImageAtEveryStep(string name, int layers, MergeCombine combine)
     {
-        TorchRuntime.ManualSeed(5);
-        using var model = CaptionModelTests.Small(name, layers, combine: combine);
-        model.Eval();
+        using var model = EvalModel(name, layers, combine);
         using var scope = DisposeScope.Enter();
         var ids = Tensor.From(Ids, 2, 5); // (B, T)
         var stateA = model.Start(Tensor.Randn([2, 10]));
@@ -68,6 +74,6 @@ public sealed class ImageSensitivityTests : NativeLeakGuard
             (stateA, stateB) = (nextA, nextB);
             changes.AddRange(LargestChanges(logitsA, logitsB));
         }
-        Assert.True(changes.Min() > Margin, $"{name}: smallest per-step logit change {changes.Min():G3} (all: {string.Join(", ", changes)})");
+        AssertEveryChangeAboveMargin(name, changes);
     }
 }
