@@ -38,23 +38,44 @@ EXTRACT_BATCH, IMAGE_SIZE = 8, 224
 MEMORY_IMAGES, MEMORY_CAPTIONS, MEMORY_DEV_IMAGES = 6000, 5, 1000
 
 
-class Merge(nn.Module):
-    """The merge model as lib/Captioning/Models/MergeModel.cs builds it (dropout 0.5, add, ReLU head)."""
+class CaptionModel(nn.Module):
+    """What every architecture shares, as lib/Captioning/Models/CaptionModel.cs builds it: word
+    embedding (padding row zero), a batch-first LSTM, and dropout on words and on the image feature."""
 
-    def __init__(self):
+    def __init__(self, vocab, embed, hidden, lstm_input, layers=1, dropout=0.5, lstm_dropout=0.0, image_dropout=None):
         super().__init__()
-        self.embed = nn.Embedding(VOCAB, EMBED, padding_idx=PAD)
-        self.lstm = nn.LSTM(EMBED, HIDDEN, batch_first=True)
-        self.image = nn.Linear(FEATURES, HIDDEN)
-        self.decoder = nn.Linear(HIDDEN, HIDDEN)
-        self.output = nn.Linear(HIDDEN, VOCAB)
-        self.drop = nn.Dropout(0.5)
+        self.layers, self.hidden = layers, hidden
+        self.embed = nn.Embedding(vocab, embed, padding_idx=PAD)
+        self.lstm = nn.LSTM(lstm_input, hidden, layers, batch_first=True, dropout=lstm_dropout if layers > 1 else 0.0)
+        self.drop = nn.Dropout(dropout)
+        self.drop_image = nn.Dropout(dropout if image_dropout is None else image_dropout)
+
+    def zero_state(self, batch):
+        zeros = torch.zeros(self.layers, batch, self.hidden)                        # (L, B, H)
+        return zeros, zeros.clone()
+
+
+class Merge(CaptionModel):
+    """The merge model as lib/Captioning/Models/MergeModel.cs builds it (ReLU image vector, add or concat, ReLU head).
+    The defaults are the tutorial's sizes the bench runs."""
+
+    def __init__(self, vocab=VOCAB, features=FEATURES, embed=EMBED, hidden=HIDDEN, layers=1, dropout=0.5,
+                 lstm_dropout=0.0, image_dropout=None, combine="add"):
+        super().__init__(vocab, embed, hidden, embed, layers, dropout, lstm_dropout, image_dropout)
+        if combine not in ("add", "concat"):
+            raise ValueError(f"combine must be add or concat, got {combine}")
+        self.combine = combine
+        self.image = nn.Linear(features, hidden)
+        self.decoder = nn.Linear(hidden if combine == "add" else 2 * hidden, hidden)
+        self.output = nn.Linear(hidden, vocab)
 
     def encode_image(self, features):
-        return F.relu(self.image(self.drop(features)))                      # (B, H)
+        return F.relu(self.image(self.drop_image(features)))                # (B, H)
 
     def head(self, image, text):
-        return self.output(F.relu(self.decoder(image + text)))              # (B[, T], V)
+        # image (B, H) or (B, 1, H); text (B[, T], H)
+        combined = image + text if self.combine == "add" else torch.cat([image.expand_as(text), text], -1)
+        return self.output(F.relu(self.decoder(combined)))                  # (B[, T], V)
 
     def forward(self, features, ids):
         text, _ = self.lstm(self.drop(self.embed(ids)))                     # (B, T, H)
@@ -66,8 +87,102 @@ class Merge(nn.Module):
         return self.head(self.encode_image(features), text[:, -1])          # (B, V)
 
     def step(self, image, tokens, state):
-        text, state = self.lstm(self.embed(tokens).unsqueeze(1), state)     # (B, 1, H)
+        text, state = self.lstm(self.drop(self.embed(tokens)).unsqueeze(1), state)  # (B, 1, H)
         return self.head(image, text[:, 0]), state                          # (B, V)
+
+    def start(self, features):
+        """The decoding state after the image alone: (LSTM state, carried image vector), as MergeModel.Start."""
+        return self.zero_state(features.size(0)), self.encode_image(features)
+
+    def decode_step(self, tokens, carried):
+        """One token per row (B) in, next-token logits (B, V) and the new carried state out, as MergeModel.Step."""
+        state, image = carried
+        logits, state = self.step(image, tokens, state)
+        return logits, (state, image)
+
+
+class Inject(CaptionModel):
+    """The inject architectures as lib/Captioning/Models/InjectModel.cs builds them; the subclasses
+    say where the image enters. Output: dropout, then Linear(H, V)."""
+
+    def __init__(self, vocab, features, embed, hidden, layers=1, dropout=0.5, lstm_dropout=0.0, image_dropout=None,
+                 lstm_input=None, image_width=None):
+        super().__init__(vocab, embed, hidden, lstm_input or embed, layers, dropout, lstm_dropout, image_dropout)
+        self.image = nn.Linear(features, image_width or embed)
+        self.output = nn.Linear(hidden, vocab)
+
+    def image_vector(self, features, projection):
+        return F.relu(projection(self.drop_image(features)))                # (B, E) or (B, L*H)
+
+    def initial_state(self, features):
+        return self.zero_state(features.size(0))
+
+    def logits(self, text):
+        return self.output(self.drop(text))                                 # (B[, T], V)
+
+    def step_input(self, words, carried_image):
+        return words
+
+    def decode_step(self, tokens, carried):
+        state, image = carried
+        words = self.drop(self.embed(tokens))                               # (B, E)
+        text, state = self.lstm(self.step_input(words, image).unsqueeze(1), state)  # (B, 1, H)
+        return self.logits(text[:, 0]), (state, image)                      # (B, V)
+
+
+class InitInject(Inject):
+    """The image sets the LSTM's initial hidden (tanh of the ReLU vector) and cell state, one vector per layer."""
+
+    def __init__(self, vocab, features, embed, hidden, layers=1, **options):
+        super().__init__(vocab, features, embed, hidden, layers, image_width=layers * hidden, **options)
+        self.image_cell = nn.Linear(features, layers * hidden)
+
+    def initial_state(self, features):
+        batch = features.size(0)
+        hidden = self.image_vector(features, self.image).tanh().reshape(batch, self.layers, self.hidden)  # (B, L, H)
+        cell = self.image_vector(features, self.image_cell).reshape(batch, self.layers, self.hidden)      # (B, L, H)
+        return hidden.permute(1, 0, 2).contiguous(), cell.permute(1, 0, 2).contiguous()                   # (L, B, H) x2
+
+    def forward(self, features, ids):
+        text, _ = self.lstm(self.drop(self.embed(ids)), self.initial_state(features))                    # (B, T, H)
+        return self.logits(text)                                                                          # (B, T, V)
+
+    def start(self, features):
+        return self.initial_state(features), None
+
+
+class PreInject(Inject):
+    """The image is the LSTM's first input step (Show and Tell); its output is not scored."""
+
+    def forward(self, features, ids):
+        words = self.drop(self.embed(ids))                                  # (B, T, E)
+        image = self.image_vector(features, self.image).unsqueeze(1)        # (B, 1, E)
+        text, _ = self.lstm(torch.cat([image, words], 1), self.initial_state(features))  # (B, 1 + T, H)
+        return self.logits(text[:, 1:])                                     # (B, T, V)
+
+    def start(self, features):
+        image = self.image_vector(features, self.image).unsqueeze(1)        # (B, 1, E)
+        _, state = self.lstm(image, self.initial_state(features))
+        return state, None
+
+
+class ParInject(Inject):
+    """The image vector is concatenated after every word embedding."""
+
+    def __init__(self, vocab, features, embed, hidden, layers=1, **options):
+        super().__init__(vocab, features, embed, hidden, layers, lstm_input=2 * embed, **options)
+
+    def step_input(self, words, carried_image):
+        return torch.cat([words, carried_image], -1)                       # (B[, T], 2E)
+
+    def forward(self, features, ids):
+        words = self.drop(self.embed(ids))                                  # (B, T, E)
+        image = self.image_vector(features, self.image).unsqueeze(1).expand(-1, ids.size(1), -1)  # (B, T, E)
+        text, _ = self.lstm(self.step_input(words, image), self.initial_state(features))          # (B, T, H)
+        return self.logits(text)                                            # (B, T, V)
+
+    def start(self, features):
+        return self.initial_state(features), self.image_vector(features, self.image)
 
 
 def timed(step, warmup, iterations):

@@ -6,10 +6,11 @@ namespace Captioning.Tests.Models;
 
 public sealed class CaptionModelTests : NativeLeakGuard
 {
-    public static TheoryData<string, int> Variants => new()
+    public static TheoryData<string, int, MergeCombine> Variants => new()
     {
-        { "merge", 1 }, { "merge", 2 }, { "init-inject", 1 }, { "init-inject", 2 }, { "pre-inject", 1 }, { "pre-inject", 3 },
-        { "par-inject", 1 }, { "par-inject", 2 },
+        { "merge", 1, MergeCombine.Add }, { "merge", 2, MergeCombine.Add }, { "merge", 1, MergeCombine.Concat }, { "merge", 2, MergeCombine.Concat },
+        { "init-inject", 1, MergeCombine.Add }, { "init-inject", 2, MergeCombine.Add }, { "pre-inject", 1, MergeCombine.Add },
+        { "pre-inject", 3, MergeCombine.Add }, { "par-inject", 1, MergeCombine.Add }, { "par-inject", 2, MergeCombine.Add },
     };
 
     internal static CaptionModel Small(string name, int layers = 1, long vocab = 12, MergeCombine combine = MergeCombine.Add) =>
@@ -18,9 +19,9 @@ public sealed class CaptionModelTests : NativeLeakGuard
 
     [Theory]
     [MemberData(nameof(Variants))]
-    public void TeacherForcing_EqualsStepByStepDecoding(string name, int layers)
+    public void TeacherForcing_EqualsStepByStepDecoding(string name, int layers, MergeCombine combine)
     {
-        using var model = Small(name, layers);
+        using var model = Small(name, layers, combine: combine);
         model.Eval();
         using var scope = DisposeScope.Enter();
         var features = Tensor.Randn([3, 10]);

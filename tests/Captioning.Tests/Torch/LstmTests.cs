@@ -1,17 +1,81 @@
+using Captioning.Tests.Models;
 using Captioning.Torch;
 using Captioning.Torch.NN;
 using Xunit;
 
 namespace Captioning.Tests.Torch;
 
-/// <summary>The fused LSTM against step-by-step cells, a hand-written gate formula, and stacked single layers.</summary>
-public sealed class LstmTests : NativeLeakGuard
+/// <summary>
+/// The fused LSTM against PyTorch's nn.LSTM and nn.LSTMCell holding the same weights (an oracle that
+/// fixes the gate order and weight layout independently of us), step-by-step cells, a hand-written
+/// gate formula, and stacked single layers.
+/// </summary>
+public sealed class LstmTests(LstmOracle oracle) : NativeLeakGuard, IClassFixture<LstmOracle>
 {
     private static void AssertClose(float[] expected, float[] actual, double tolerance = 1e-5)
     {
         Assert.Equal(expected.Length, actual.Length);
         for (var i = 0; i < expected.Length; i++)
             Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance, $"element {i}: {expected[i]} vs {actual[i]}");
+    }
+
+    // PyTorch's LSTM has been run on the same float32 weights and inputs; only rounding may differ.
+    private const double OracleTolerance = 1e-5;
+
+    private LSTM LoadLstm(string name, int layers)
+    {
+        var lstm = new LSTM(3, 4, numLayers: layers, batchFirst: true);
+        using var weights = oracle.Weights(name);
+        lstm.LoadStateDict(weights);
+        lstm.Eval();
+        return lstm;
+    }
+
+    [Theory]
+    [InlineData("lstm1", 1)]
+    [InlineData("lstm2", 2)]
+    public void FullSequence_EqualsPyTorchsLstm(string name, int layers)
+    {
+        using var lstm = LoadLstm(name, layers);
+        using var io = oracle.Io(name);
+        using var scope = DisposeScope.Enter();
+        var (output, state) = lstm.Forward(io["x"], new LstmState(io["h0"].Alias(), io["c0"].Alias())); // (B, T, H), (L, B, H)
+        ModelOracle.AssertClose(io["output"], output, OracleTolerance, $"{name} output");
+        ModelOracle.AssertClose(io["hn"], state.H, OracleTolerance, $"{name} h_n");
+        ModelOracle.AssertClose(io["cn"], state.C, OracleTolerance, $"{name} c_n");
+    }
+
+    [Theory]
+    [InlineData("lstm1", 1)]
+    [InlineData("lstm2", 2)]
+    public void Step_EqualsPyTorchsLstmAtEveryStep(string name, int layers)
+    {
+        // The decoders' path: one token at a time through LSTM.Step with the carried state.
+        using var lstm = LoadLstm(name, layers);
+        using var io = oracle.Io(name);
+        using var scope = DisposeScope.Enter();
+        var x = io["x"]; // (B, T, F)
+        var state = new LstmState(io["h0"].Alias(), io["c0"].Alias());
+        for (var t = 0; t < x.Size(1); t++)
+        {
+            var (output, next) = lstm.Step(x.Select(1, t), state); // (B, H)
+            state = next;
+            ModelOracle.AssertClose(io["output"].Select(1, t), output, OracleTolerance, $"{name} step {t}");
+        }
+        ModelOracle.AssertClose(io["hn"], state.H, OracleTolerance, $"{name} h_n");
+        ModelOracle.AssertClose(io["cn"], state.C, OracleTolerance, $"{name} c_n");
+    }
+
+    [Fact]
+    public void Cell_EqualsPyTorchsLstmCell()
+    {
+        using var cell = new LSTMCell(3, 4);
+        using (var weights = oracle.Weights("cell")) cell.LoadStateDict(weights);
+        using var io = oracle.Io("cell");
+        using var scope = DisposeScope.Enter();
+        var (h, c) = cell.Forward(io["x"], io["h0"], io["c0"]); // (B, H) x2
+        ModelOracle.AssertClose(io["h1"], h, OracleTolerance, "cell h");
+        ModelOracle.AssertClose(io["c1"], c, OracleTolerance, "cell c");
     }
 
     [Fact]

@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using Captioning.Torch;
+using Captioning.Torch.Serialization;
+
+namespace Captioning.Tests.Models;
+
+/// <summary>
+/// Runs make_model_oracle.py (Debian's python3-torch) once per test class into a temporary folder
+/// that disposing deletes. Each case NAME has NAME.pth, the PyTorch module's state_dict, and
+/// NAME.io.pth, its inputs and PyTorch's outputs.
+/// </summary>
+public abstract class ModelOracle : IDisposable
+{
+    private const string Python = "/usr/bin/python3";
+
+    protected ModelOracle(string cases, params string[] args)
+    {
+        var script = Path.Combine(AppContext.BaseDirectory, "Models", "make_model_oracle.py");
+        if (!File.Exists(script)) throw new InvalidOperationException($"oracle script '{script}' was not copied next to the test assembly");
+        if (!File.Exists(Python)) throw new InvalidOperationException($"{Python} is missing: run `environment/setup --test-deps`");
+        var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in (string[])[script, cases, .. args, Folder]) start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            Dispose();
+            throw new InvalidOperationException($"python3-torch oracle failed (install with `environment/setup --test-deps`), exit {process.ExitCode}:\n{stderr}{stdout.Result}");
+        }
+    }
+
+    /// <summary>The temporary folder holding the files.</summary>
+    public string Folder { get; } = Directory.CreateTempSubdirectory("captioning-model-oracle-").FullName;
+
+    /// <summary>The PyTorch module's state_dict of case <paramref name="name"/>.</summary>
+    public TensorDictionary Weights(string name) => PthCheckpoint.Load(Path.Combine(Folder, $"{name}.pth"));
+
+    /// <summary>The inputs and PyTorch's outputs of case <paramref name="name"/>.</summary>
+    public TensorDictionary Io(string name) => PthCheckpoint.Load(Path.Combine(Folder, $"{name}.io.pth"));
+
+    public void Dispose()
+    {
+        GC.SuppressFinalize(this);
+        try { Directory.Delete(Folder, recursive: true); } catch (IOException) { }
+    }
+
+    /// <summary>Asserts two tensors have the same shape and agree element-wise within <paramref name="tolerance"/>.</summary>
+    public static void AssertClose(Tensor expected, Tensor actual, double tolerance, string what)
+    {
+        Xunit.Assert.Equal(expected.Shape, actual.Shape);
+        var e = expected.ToArray<float>();
+        var a = actual.ToArray<float>();
+        var worst = Enumerable.Range(0, e.Length).MaxBy(i => Math.Abs(e[i] - a[i]));
+        Xunit.Assert.True(e.Length == 0 || Math.Abs(e[worst] - a[worst]) <= tolerance,
+            $"{what}: element {worst} is {a[worst]}, PyTorch has {e[worst]} (tolerance {tolerance})");
+    }
+}
+
+/// <summary>The caption models built with bench/pytorch_reference.py's classes (shipped next to the CLI and the tests).</summary>
+public sealed class CaptionModelOracle() : ModelOracle("models", Path.Combine(AppContext.BaseDirectory, "bench", "pytorch_reference.py"));
+
+/// <summary>torch.nn.LSTM (1 and 2 layers, batch_first) and torch.nn.LSTMCell.</summary>
+public sealed class LstmOracle() : ModelOracle("lstm");
