@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Captioning;
 using Captioning.Data;
 using Captioning.Torch;
@@ -212,13 +211,7 @@ public sealed class ImagePreprocessorTests : NativeLeakGuard
             out = (np.asarray({expression}, dtype=np.float32).transpose(2, 0, 1) / np.float32(255)).astype(np.float32)
             out.tofile(r'{output}')
             """;
-        var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardInput = true, RedirectStandardError = true };
-        using var process = Process.Start(start)!;
-        process.StandardInput.Write(script);
-        process.StandardInput.Close();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, error);
+        PythonOracle.Run(["-"], script);
         var bytes = File.ReadAllBytes(output);
         var result = new float[bytes.Length / 4];
         Buffer.BlockCopy(bytes, 0, result, 0, bytes.Length);

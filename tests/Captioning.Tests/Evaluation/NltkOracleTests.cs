@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Captioning.Evaluation;
 using Xunit;
@@ -8,8 +7,6 @@ namespace Captioning.Tests.Evaluation;
 /// <summary>NLTK BLEU against Debian's python3-nltk corpus_bleu on generated corpora.</summary>
 public sealed class NltkOracleTests
 {
-    private const string Python = "/usr/bin/python3";
-
     private const string Script = """
         import json, sys, warnings
         from nltk.translate.bleu_score import corpus_bleu
@@ -71,15 +68,7 @@ public sealed class NltkOracleTests
             var script = Path.Combine(directory.FullName, "oracle.py");
             File.WriteAllText(data, JsonSerializer.Serialize(new { references, candidates }));
             File.WriteAllText(script, Script);
-            var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true };
-            start.ArgumentList.Add(script);
-            start.ArgumentList.Add(data);
-            using var process = Process.Start(start)!;
-            var output = process.StandardOutput.ReadToEnd();
-            var error = process.StandardError.ReadToEnd();
-            Assert.True(process.WaitForExit(60_000), "python did not finish");
-            Assert.True(process.ExitCode == 0, $"python3-nltk oracle failed (install python3-nltk): {error}");
-            return JsonSerializer.Deserialize<double[]>(output)!;
+            return JsonSerializer.Deserialize<double[]>(PythonOracle.Run([script, data]))!;
         }
         finally
         {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Captioning.Torch;
 
@@ -40,8 +39,6 @@ public sealed class ParityOracles : IDisposable
 /// </summary>
 public sealed class ParityOracle : IDisposable
 {
-    private const string Python = "/usr/bin/python3";
-
     private ParityOracle(string model, string folder)
     {
         Model = model;
@@ -64,19 +61,7 @@ public sealed class ParityOracle : IDisposable
         var oracle = new ParityOracle(model, folder);
         try
         {
-            var script = Path.Combine(AppContext.BaseDirectory, "Features", "make_encoder_parity.py");
-            if (!File.Exists(script)) throw new InvalidOperationException($"oracle script '{script}' was not copied next to the test assembly");
-            if (!File.Exists(Python)) throw new InvalidOperationException($"{Python} is missing: run `environment/setup --test-deps`");
-            var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true };
-            start.ArgumentList.Add(script);
-            start.ArgumentList.Add(model);
-            start.ArgumentList.Add(folder);
-            using var process = Process.Start(start)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEnd();
-            process.WaitForExit();
-            if (process.ExitCode != 0)
-                throw new InvalidOperationException($"python3-torchvision oracle failed (install with `environment/setup --test-deps`), exit {process.ExitCode}:\n{stderr}{stdout.Result}");
+            PythonOracle.Run([PythonOracle.Script("Features", "make_encoder_parity.py"), model, folder]);
             return oracle;
         }
         catch

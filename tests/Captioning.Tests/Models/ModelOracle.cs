@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Captioning.Torch;
 using Captioning.Torch.Serialization;
 
@@ -11,23 +10,16 @@ namespace Captioning.Tests.Models;
 /// </summary>
 public abstract class ModelOracle : IDisposable
 {
-    private const string Python = "/usr/bin/python3";
-
     protected ModelOracle(string cases, params string[] args)
     {
-        var script = Path.Combine(AppContext.BaseDirectory, "Models", "make_model_oracle.py");
-        if (!File.Exists(script)) throw new InvalidOperationException($"oracle script '{script}' was not copied next to the test assembly");
-        if (!File.Exists(Python)) throw new InvalidOperationException($"{Python} is missing: run `environment/setup --test-deps`");
-        var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in (string[])[script, cases, .. args, Folder]) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
+        try
+        {
+            PythonOracle.Run([PythonOracle.Script("Models", "make_model_oracle.py"), cases, .. args, Folder]);
+        }
+        catch
         {
             Dispose();
-            throw new InvalidOperationException($"python3-torch oracle failed (install with `environment/setup --test-deps`), exit {process.ExitCode}:\n{stderr}{stdout.Result}");
+            throw;
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Captioning.Torch;
 using Captioning.Torch.Serialization;
 using Xunit;
@@ -11,23 +10,10 @@ namespace Captioning.Tests.Torch;
 /// </summary>
 public sealed class OpForwardOracle : IDisposable
 {
-    private const string Python = "/usr/bin/python3";
-
     public OpForwardOracle()
     {
         Folder = Directory.CreateTempSubdirectory("captioning-ops-").FullName;
-        var script = Path.Combine(AppContext.BaseDirectory, "Torch", "make_op_oracle.py");
-        if (!File.Exists(script)) throw new InvalidOperationException($"oracle script '{script}' was not copied next to the test assembly");
-        if (!File.Exists(Python)) throw new InvalidOperationException($"{Python} is missing: run `environment/setup --test-deps` to install the Python test oracles");
-        var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(script);
-        start.ArgumentList.Add(Folder);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"python3-torch oracle failed (install it with `environment/setup --test-deps`), exit {process.ExitCode}:\n{stderr}{stdout.Result}");
+        PythonOracle.Run([PythonOracle.Script("Torch", "make_op_oracle.py"), Folder]);
     }
 
     /// <summary>The temporary folder holding ops.pth.</summary>

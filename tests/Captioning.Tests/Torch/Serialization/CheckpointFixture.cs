@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace Captioning.Tests.Torch.Serialization;
@@ -9,16 +8,13 @@ namespace Captioning.Tests.Torch.Serialization;
 /// </summary>
 public sealed class CheckpointFixture : IDisposable
 {
-    public const string Python = "/usr/bin/python3";
-
     public CheckpointFixture()
     {
         Folder = Path.Combine(Path.GetTempPath(), $"captioning-pth-{Guid.NewGuid():N}");
         Directory.CreateDirectory(Folder);
         Marker = Path.Combine(Path.GetTempPath(), $"PWNED_{Guid.NewGuid():N}");
-        var script = Path.Combine(AppContext.BaseDirectory, "Torch", "Serialization", "make_checkpoints.py");
-        if (!File.Exists(script)) throw new InvalidOperationException($"oracle script '{script}' was not copied next to the test assembly");
-        Run(script, Folder, Marker);
+        var script = PythonOracle.Script("Torch", "Serialization", "make_checkpoints.py");
+        PythonOracle.Run([script, Folder, Marker]);
         using var json = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(Folder, "expected.json")));
         foreach (var file in json.RootElement.EnumerateObject())
         {
@@ -44,26 +40,6 @@ public sealed class CheckpointFixture : IDisposable
     public Dictionary<string, Dictionary<string, ExpectedTensor>> Expected { get; } = new(StringComparer.Ordinal);
 
     public string PathOf(string file) => Path.Combine(Folder, file);
-
-    private static void Run(string script, params string[] args)
-    {
-        if (!File.Exists(Python))
-            throw new InvalidOperationException($"{Python} is missing: run `environment/setup --test-deps` to install the Python test oracles");
-        var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(script);
-        foreach (var a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            var hint = stderr.Contains("No module named 'torch'", StringComparison.Ordinal)
-                ? "python3-torch is not installed: run `environment/setup --test-deps` to install the test oracles. "
-                : "";
-            throw new InvalidOperationException($"{hint}{Python} {Path.GetFileName(script)} failed with exit code {process.ExitCode}:\n{stderr}{stdout.Result}");
-        }
-    }
 
     public void Dispose()
     {
