@@ -44,10 +44,9 @@ internal static class EvaluateCommand
             var result = RunEvaluator.Evaluate(folder, which, decode, new BootstrapOptions(parse.GetValue(bootstrapN), parse.GetValue(seed)));
             if (parse.GetValue(json))
             {
-                // The settings go beside the scores, so a saved JSON says how its captions were made and its intervals drawn.
+                // The decoding settings go beside the scores (the bootstrap's are already there), so a saved JSON says how its captions were made.
                 var output = JsonNode.Parse(RunEvaluator.Json(result))!.AsObject();
                 output["decode"] = new JsonObject { ["beam"] = decode.BeamSize, ["max_length"] = decode.MaxLength, ["length_penalty"] = decode.LengthPenalty };
-                output["bootstrap"] = new JsonObject { ["resamples"] = parse.GetValue(bootstrapN), ["seed"] = parse.GetValue(seed) };
                 Console.WriteLine(output.ToJsonString());
                 return;
             }
