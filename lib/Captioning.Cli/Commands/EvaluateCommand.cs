@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json.Nodes;
 using Captioning.Data;
 using Captioning.Evaluation;
 using Captioning.Inference;
@@ -37,12 +38,16 @@ internal static class EvaluateCommand
             TorchRuntime.ConfigureThreads(parse.GetValue(threads));
             var decode = new DecodeOptions(BeamSize: parse.GetValue(beam), MaxLength: parse.GetValue(maxLength), LengthPenalty: parse.GetValue(alpha));
             decode.Validate(long.MaxValue); // the option ranges now; the beam-vs-vocabulary bound once the run is loaded
+            if (!double.IsFinite(decode.LengthPenalty)) throw new CaptioningException($"--length-penalty must be a finite number >= 0, got {decode.LengthPenalty}");
             if (parse.GetValue(bootstrapN) < 0) throw new CaptioningException($"--bootstrap must be 0 or more, got {parse.GetValue(bootstrapN)}");
             var folder = new RunFolder(InputPaths.Folder(parse.GetValue(run)!, "--run", "a trained run from `caption train`"));
             var result = RunEvaluator.Evaluate(folder, which, decode, new BootstrapOptions(parse.GetValue(bootstrapN), parse.GetValue(seed)));
             if (parse.GetValue(json))
             {
-                Console.WriteLine(RunEvaluator.Json(result));
+                // The decoding settings go beside the scores (the bootstrap's are already there), so a saved JSON says how its captions were made.
+                var output = JsonNode.Parse(RunEvaluator.Json(result))!.AsObject();
+                output["decode"] = new JsonObject { ["beam"] = decode.BeamSize, ["max_length"] = decode.MaxLength, ["length_penalty"] = decode.LengthPenalty };
+                Console.WriteLine(output.ToJsonString());
                 return;
             }
             Console.WriteLine($"{folder.Path} on {which} ({result.Model.Images} images, beam {decode.BeamSize}); predictions: {result.PredictionsPath}");

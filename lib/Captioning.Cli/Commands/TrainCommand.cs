@@ -25,6 +25,8 @@ internal static class TrainCommand
         var patience = new Option<int?>("--patience") { Description = "Early stopping patience in epochs (0: off)." };
         var dropout = new Option<double?>("--dropout") { Description = "Dropout on the word embeddings (and the image feature unless --image-dropout is given); default: the preset's." };
         var imageDropout = new Option<double?>("--image-dropout") { Description = "Dropout on the image feature; default: the preset's." };
+        var labelSmoothing = new Option<double?>("--label-smoothing") { Description = "Label smoothing of the training cross-entropy, in [0, 1) (validation loss stays unsmoothed); default: the preset's." };
+        var weightDecay = new Option<double?>("--weight-decay") { Description = "Adam's L2 weight decay (>= 0); default: the preset's." };
         var seed = new Option<int?>("--seed") { Description = "Seed for initialisation, shuffling and dropout." };
         var validateEvery = new Option<int?>("--validate-every") { Description = "Also score greedy BLEU-4 and CIDEr-D on the dev split every N epochs (0: off)." };
         var minCount = new Option<int>("--min-count") { Description = "Minimum training count of a vocabulary word.", DefaultValueFactory = _ => 1 };
@@ -34,7 +36,7 @@ internal static class TrainCommand
         var force = new Option<bool>("--force") { Description = "Delete whatever run --out holds and start over." };
         var command = new Command("train", "Train a merge or inject captioner on cached features (resumable; best epoch kept by validation loss).")
         {
-            data, features, model, preset, epochs, batch, lr, clip, patience, dropout, imageDropout, seed, validateEvery, minCount, threads, output, resume, force,
+            data, features, model, preset, epochs, batch, lr, clip, patience, labelSmoothing, weightDecay, dropout, imageDropout, seed, validateEvery, minCount, threads, output, resume, force,
         };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
@@ -52,6 +54,8 @@ internal static class TrainCommand
                 ClipNorm = parse.GetValue(clip) ?? t.ClipNorm,
                 Patience = parse.GetValue(patience) ?? t.Patience,
                 Seed = parse.GetValue(seed) ?? t.Seed,
+                LabelSmoothing = parse.GetValue(labelSmoothing) ?? t.LabelSmoothing,
+                WeightDecay = parse.GetValue(weightDecay) ?? t.WeightDecay,
                 ValidateEvery = parse.GetValue(validateEvery) ?? t.ValidateEvery,
             };
             t.Validate();
@@ -66,7 +70,14 @@ internal static class TrainCommand
             var vocabulary = TrainingData.BuildVocabulary(dataset, parse.GetValue(minCount));
             var options = shape.For(vocabulary.Count, store.Dimension);
             var inputs = new RunInputs(Path.GetFullPath(dataPath), store.Path, store.Header.Identity.Encoder, TrainingData.Fingerprint(store));
-            if (run.HasLastCheckpoint) run.CheckResumable(options, inputs, vocabulary, "keep the original --data, --min-count, --features, --model, --preset, --dropout and --image-dropout, or pass --force to start over");
+            if (run.HasLastCheckpoint)
+            {
+                // More epochs, another early-stopping patience or validation cadence may change on resume; the other settings shape the optimisation.
+                var saved = run.ReadConfig().Training;
+                run.CheckResumable(options, inputs, vocabulary, "keep the original --data, --min-count, --features, --model, --preset, --dropout, --image-dropout, " +
+                    "--batch, --lr, --clip, --seed, --label-smoothing and --weight-decay, or pass --force to start over",
+                    t with { Epochs = saved.Epochs, Patience = saved.Patience, ValidateEvery = saved.ValidateEvery });
+            }
             else run.Initialise(options, t, inputs, vocabulary);
 
             var train = TrainingData.Load(dataset, Split.Train, vocabulary, store);

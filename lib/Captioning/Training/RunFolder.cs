@@ -98,11 +98,11 @@ public sealed class RunFolder
             throw new CaptioningException($"cannot resume '{Path}': it was started as {CaptionModelOptions.NameOf(savedModel.Architecture)} with {Differences(savedModel, model)}; {fix}");
         if (training != null && savedTraining != training)
             throw new CaptioningException(string.Create(CultureInfo.InvariantCulture,
-                $"cannot resume '{Path}': it was started with other training settings ({savedTraining.Epochs} epochs, batch {savedTraining.BatchSize}, lr {savedTraining.LearningRate}); {fix}"));
+                $"cannot resume '{Path}': it was started with other training settings ({savedTraining.Epochs} epochs, batch {savedTraining.BatchSize}, lr {savedTraining.LearningRate}; {Differences(savedTraining, training)}); {fix}"));
     }
 
-    /// <summary>The model settings that differ, as "Dropout 0.3 (now 0.5), Layers 1 (now 2)".</summary>
-    internal static string Differences(CaptionModelOptions saved, CaptionModelOptions now)
+    /// <summary>The settings that differ, as "Dropout 0.3 (now 0.5), Layers 1 (now 2)".</summary>
+    internal static string Differences<T>(T saved, T now)
     {
         var names = new JsonSerializerOptions { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) } };
         var before = JsonSerializer.SerializeToNode(saved, names)!.AsObject();

@@ -11,8 +11,8 @@ namespace Captioning.Training;
 /// <param name="Patience">Early stopping after this many epochs without a better validation loss; 0 turns it off.</param>
 /// <param name="PlateauPatience">Reduce-on-plateau patience in epochs; 0 turns the scheduler off.</param>
 /// <param name="PlateauFactor">Learning-rate factor applied on a plateau.</param>
-/// <param name="LabelSmoothing">Cross-entropy label smoothing.</param>
-/// <param name="WeightDecay">Adam's L2 weight decay.</param>
+/// <param name="LabelSmoothing">Cross-entropy label smoothing of the training loss (the validation loss stays unsmoothed).</param>
+/// <param name="WeightDecay">Adam's L2 weight decay (added to the gradient, as torch.optim.Adam does).</param>
 /// <param name="BucketByLength">Group captions of similar length into batches (less padding).</param>
 /// <param name="ValidateEvery">Also compute validation BLEU-4/CIDEr-D with greedy decoding every k epochs; 0 turns it off.</param>
 public sealed record TrainingOptions(
@@ -35,10 +35,11 @@ public sealed record TrainingOptions(
         if (Epochs < 1) throw new CaptioningException($"--epochs must be at least 1, got {Epochs}");
         if (BatchSize < 1) throw new CaptioningException($"--batch must be at least 1, got {BatchSize}");
         if (LearningRate <= 0 || double.IsNaN(LearningRate)) throw new CaptioningException($"--lr must be positive, got {LearningRate}");
-        if (ClipNorm < 0) throw new CaptioningException($"--clip must be >= 0, got {ClipNorm}");
+        if (!(ClipNorm >= 0)) throw new CaptioningException($"--clip must be >= 0, got {ClipNorm}");
         if (Patience < 0 || PlateauPatience < 0 || ValidateEvery < 0) throw new CaptioningException("--patience, --plateau-patience and --validate-every must be >= 0");
         if (PlateauFactor is <= 0 or >= 1) throw new CaptioningException($"--plateau-factor must be in (0, 1), got {PlateauFactor}");
-        if (LabelSmoothing is < 0 or >= 1) throw new CaptioningException($"--label-smoothing must be in [0, 1), got {LabelSmoothing}");
+        if (!(LabelSmoothing is >= 0 and < 1)) throw new CaptioningException($"--label-smoothing must be in [0, 1), got {LabelSmoothing}");
+        if (!(WeightDecay >= 0) || double.IsInfinity(WeightDecay)) throw new CaptioningException($"--weight-decay must be >= 0 and finite, got {WeightDecay}");
         return this;
     }
 }

@@ -90,7 +90,11 @@ public static class EvaluationCache
         if (!File.Exists(path)) return null;
         try
         {
-            return JsonSerializer.Deserialize<CachedEvaluation>(File.ReadAllText(path), Json);
+            // Well-formed JSON can still lack the result (an edited or foreign file): that is as unreadable as a torn one.
+            return JsonSerializer.Deserialize<CachedEvaluation>(File.ReadAllText(path), Json) is
+                { Key: not null, Result: { Model: not null, Baselines: not null, Predictions: not null, References: not null } } cached
+                ? cached
+                : null;
         }
         catch (JsonException)
         {
