@@ -52,8 +52,11 @@ public sealed class EvaluationCacheTests(TrainedRunsFixture fixture) : NativeLea
         Assert.Equal(Seen(first), Seen(reused));
 
         // Other weights in best.safetensors (the seed-3 run after one epoch): the stale result must not come back.
+        // The files that checkpoint is sealed with come along, or loading it would be refused as a mix of two runs.
         var run = folders.Run("merge");
-        File.Copy(Path.Combine(fixture.Shared(1, "--seed", "3"), "checkpoints", "best.safetensors"), run.BestCheckpointPath, overwrite: true);
+        var other = fixture.Shared(1, "--seed", "3");
+        foreach (var file in new[] { "checkpoints/best.safetensors", "checkpoints/best.json", "config.json", "vocabulary.json" })
+            File.Copy(Path.Combine(other, file), Path.Combine(run.Path, file), overwrite: true);
         var (after, log3) = Load(folders);
         Assert.StartsWith("merge: evaluated 8 test images", Assert.Single(log3));
         var fresh = RunEvaluator.Evaluate(run, Split.Test, Decode, BootstrapOptions.None);
