@@ -21,7 +21,10 @@ public static class CheckpointIntegrity
     /// <summary>SHA-256 of the other metadata entries, so a flipped epoch or optimiser setting in the header is caught too.</summary>
     public const string MetadataKey = Prefix + "metadata";
 
-    /// <summary>Prefix of the SHA-256 of a bound file's bytes, followed by the file's name (it lives in the checkpoint's folder or the folder given).</summary>
+    /// <summary>
+    /// Prefix of the SHA-256 of a bound file, followed by the file's name (relative to the checkpoint's folder or the
+    /// folder given); the hash covers the file's bytes, or what a <c>content</c> function makes of them.
+    /// </summary>
     public const string FilePrefix = Prefix + "file:";
 
     private static readonly ConcurrentDictionary<string, bool> Warned = new(StringComparer.Ordinal);
@@ -46,11 +49,13 @@ public static class CheckpointIntegrity
 
     /// <summary>
     /// Checks a loaded file's seal: its data hash (<paramref name="dataHash"/>, computed by the caller over the
-    /// data region), its metadata and its bound files in <paramref name="folder"/>. A mismatch is a
+    /// data region), its metadata and its bound files in <paramref name="folder"/> (hashed as <paramref name="content"/> makes
+    /// them from name and bytes; as they are when null). A mismatch is a
     /// <see cref="CaptioningException"/> naming the file and ending in <paramref name="advice"/>; a file written
     /// before seals existed loads with a one-line warning on stderr (once per file per process).
     /// </summary>
-    public static void Verify(string path, IReadOnlyDictionary<string, string> metadata, string dataHash, string folder, Func<string> advice)
+    public static void Verify(string path, IReadOnlyDictionary<string, string> metadata, string dataHash, string folder,
+        Func<string, byte[], byte[]>? content, Func<string> advice)
     {
         if (!metadata.TryGetValue(DataKey, out var recorded))
         {
@@ -68,17 +73,24 @@ public static class CheckpointIntegrity
             var file = Path.Combine(folder, name);
             if (!File.Exists(file))
                 throw new CaptioningException($"'{file}' is missing, but '{path}' was written together with it; {advice()}");
-            if (Hash(File.ReadAllBytes(file)) != expected)
+            if (BoundHash(name, file, content) != expected)
                 throw new CaptioningException($"'{file}' differs from the {name} that '{path}' was written with (the folder mixes two runs, or the file was edited or damaged); {advice()}");
         }
     }
 
     /// <summary>True when <paramref name="metadata"/> carries a seal that matches <paramref name="dataHash"/>, itself and its bound files in <paramref name="folder"/>.</summary>
-    public static bool IsIntact(IReadOnlyDictionary<string, string> metadata, string dataHash, string folder) =>
+    public static bool IsIntact(IReadOnlyDictionary<string, string> metadata, string dataHash, string folder, Func<string, byte[], byte[]>? content) =>
         metadata.TryGetValue(DataKey, out var recorded) && recorded == dataHash
         && metadata.TryGetValue(MetadataKey, out var recordedMetadata) && recordedMetadata == MetadataHash(metadata)
         && metadata.Where(kv => kv.Key.StartsWith(FilePrefix, StringComparison.Ordinal)).All(kv =>
-            File.Exists(Path.Combine(folder, kv.Key[FilePrefix.Length..])) && Hash(File.ReadAllBytes(Path.Combine(folder, kv.Key[FilePrefix.Length..]))) == kv.Value);
+            File.Exists(Path.Combine(folder, kv.Key[FilePrefix.Length..]))
+            && BoundHash(kv.Key[FilePrefix.Length..], Path.Combine(folder, kv.Key[FilePrefix.Length..]), content) == kv.Value);
+
+    private static string BoundHash(string name, string file, Func<string, byte[], byte[]>? content)
+    {
+        var bytes = File.ReadAllBytes(file);
+        return Hash(content == null ? bytes : content(name, bytes));
+    }
 
     // Every entry but this hash, sorted by key, each as "<UTF-8 bytes>:key<UTF-8 bytes>:value" (a netstring-like
     // encoding: unambiguous whatever the strings hold, and easy to reproduce in any language).

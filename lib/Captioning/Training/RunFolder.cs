@@ -77,9 +77,8 @@ public sealed class RunFolder
             ["inputs"] = JsonSerializer.SerializeToNode(inputs),
             ["vocabulary_size"] = vocabulary.Count,
             ["vocabulary_fingerprint"] = Fingerprint(vocabulary),
+            ["created"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
         };
-        // No creation time (train.log's lines carry times): every checkpoint's seal holds this file's SHA-256, and two runs
-        // of the same settings must give byte-identical checkpoints.
         AtomicFile.WriteAllText(ConfigPath, config.ToJsonString(Json));
         vocabulary.Save(VocabularyPath);
     }
@@ -178,25 +177,48 @@ public sealed class RunFolder
     /// <summary>best.json: the best checkpoint's metadata as readable JSON.</summary>
     public string BestSidecarPath => System.IO.Path.ChangeExtension(BestCheckpointPath, ".json");
 
-    /// <summary>The files every checkpoint of this run is sealed together with (name relative to the folder → bytes now).</summary>
+    /// <summary>The files every checkpoint of this run is sealed together with (name relative to the folder → what is hashed of it now).</summary>
     internal Dictionary<string, byte[]> BoundFiles() => new()
     {
-        ["config.json"] = File.ReadAllBytes(ConfigPath),
+        ["config.json"] = BoundContent("config.json", File.ReadAllBytes(ConfigPath)),
         ["vocabulary.json"] = File.ReadAllBytes(VocabularyPath),
     };
+
+    /// <summary>
+    /// What a checkpoint's seal hashes of a bound file: its bytes, except config.json without its creation time and input paths
+    /// (inputs.Data, inputs.Features), which say when and where, not what (the features' fingerprint stays): runs of the same
+    /// settings write byte-identical checkpoints wherever they run, and a run folder may move along with its data.
+    /// </summary>
+    internal static byte[] BoundContent(string name, byte[] bytes)
+    {
+        if (name != "config.json") return bytes;
+        try
+        {
+            var config = JsonNode.Parse(bytes)!.AsObject();
+            config.Remove("created");
+            var inputs = config["inputs"]!.AsObject();
+            inputs.Remove(nameof(RunInputs.Data));
+            inputs.Remove(nameof(RunInputs.Features));
+            return Encoding.UTF8.GetBytes(config.ToJsonString());
+        }
+        catch (Exception e) when (e is JsonException or NullReferenceException or InvalidOperationException)
+        {
+            return bytes; // malformed: hashed as it is, so it differs from what was sealed
+        }
+    }
 
     /// <summary>
     /// Checks a checkpoint of this run against its seal and returns its metadata; a damaged file or a folder mixing
     /// two runs is a <see cref="CaptioningException"/> that says which checkpoint is still intact, or how to start over.
     /// </summary>
     public IReadOnlyDictionary<string, string> VerifyCheckpoint(string path) =>
-        SafeTensors.VerifySeal(path, () => Advice(path), Path);
+        SafeTensors.VerifySeal(path, () => Advice(path), Path, BoundContent);
 
     private string Advice(string damaged)
     {
         var other = damaged == BestCheckpointPath ? LastCheckpointPath : BestCheckpointPath;
         var name = System.IO.Path.GetFileName(other);
-        var intact = File.Exists(other) && SafeTensors.HasIntactSeal(other, Path) ? $"{name} is intact, " : "";
+        var intact = File.Exists(other) && SafeTensors.HasIntactSeal(other, Path, BoundContent) ? $"{name} is intact, " : "";
         return damaged == LastCheckpointPath
             ? $"{intact}but training does not resume from another checkpoint: restore '{damaged}' from a copy of this run, or start over with `caption train ... --force`"
             : $"{intact}restore '{damaged}' from a copy of this run, or retrain with `caption train ... --force`";

@@ -39,8 +39,8 @@ public sealed class CheckpointIntegrityTests : NativeLeakGuard
     }
 
     [Theory]
-    [InlineData("best.safetensors", "", "config.json vocabulary.json checkpoints/best.json")]
-    [InlineData("last.safetensors", "model.", "config.json vocabulary.json")]
+    [InlineData("best.safetensors", "", "vocabulary.json checkpoints/best.json")]
+    [InlineData("last.safetensors", "model.", "vocabulary.json")]
     public void Seal_RecordsTheHashesAPlainReaderComputes(string checkpoint, string prefix, string bound)
     {
         var run = TrainToy();
@@ -51,7 +51,8 @@ public sealed class CheckpointIntegrityTests : NativeLeakGuard
         Assert.Equal(oracle["data"]!.GetValue<string>(), recorded["sha256.data"]!.GetValue<string>());
         Assert.Equal(oracle["metadata"]!.GetValue<string>(), recorded["sha256.metadata"]!.GetValue<string>());
         foreach (var name in names) Assert.Equal(oracle["files"]![name]!.GetValue<string>(), recorded["sha256.file:" + name]!.GetValue<string>());
-        Assert.Equal(names.Length, recorded.AsObject().Count(kv => kv.Key.StartsWith("sha256.file:", StringComparison.Ordinal)));
+        // config.json is bound as well, without its time and input paths: see Config_IsBoundByWhatTheRunIsNotWhenOrWhere.
+        Assert.Equal(names.Length + 1, recorded.AsObject().Count(kv => kv.Key.StartsWith("sha256.file:", StringComparison.Ordinal)));
 
         // numpy reads the same weights that we load: the seal leaves the file a plain safetensors file.
         using var model = run.LoadModel(best: checkpoint == "best.safetensors");
@@ -75,7 +76,7 @@ public sealed class CheckpointIntegrityTests : NativeLeakGuard
             case "header value": CheckpointDamage.ChangeHeaderDigit(run.BestCheckpointPath, "val_loss"); break;
             case "header json": CheckpointDamage.BreakHeader(run.BestCheckpointPath); break;
             case "sidecar": CheckpointDamage.Touch(run.BestSidecarPath); break;
-            case "config": CheckpointDamage.Touch(run.ConfigPath); break;
+            case "config": EditConfig(run, c => c["training"]!["Seed"] = 4); break;
             case "vocabulary": CheckpointDamage.Touch(run.VocabularyPath); break;
         }
         var e = Assert.Throws<CaptioningException>(() => run.LoadModel());
@@ -84,6 +85,31 @@ public sealed class CheckpointIntegrityTests : NativeLeakGuard
         var lastIntact = damage is "data" or "header value" or "header json" or "sidecar";
         Assert.Equal(lastIntact, e.Message.Contains("; last.safetensors is intact, restore", StringComparison.Ordinal));
         Assert.EndsWith("or retrain with `caption train ... --force`", e.Message);
+    }
+
+    private static void EditConfig(RunFolder run, Action<JsonNode> edit)
+    {
+        var config = JsonNode.Parse(File.ReadAllText(run.ConfigPath))!;
+        edit(config);
+        File.WriteAllText(run.ConfigPath, config.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+    }
+
+    [Fact]
+    public void Config_IsBoundByWhatTheRunIsNotWhenOrWhere()
+    {
+        var run = TrainToy();
+        // Another creation time, other input paths and other layout: the same run (moved with its data, say).
+        EditConfig(run, c =>
+        {
+            c["created"] = "2020-01-01T00:00:00Z";
+            c["inputs"]!["Data"] = "/elsewhere/data";
+            c["inputs"]!["Features"] = "/elsewhere/features.feat";
+        });
+        using (var model = run.LoadModel()) Assert.Equal(6, model.Options.FeatureDimension);
+        // Other features are another run.
+        EditConfig(run, c => c["inputs"]!["FeatureFingerprint"] = "other");
+        var e = Assert.Throws<CaptioningException>(() => run.LoadModel());
+        Assert.StartsWith($"'{run.ConfigPath}' differs from the config.json that '{run.BestCheckpointPath}' was written with", e.Message);
     }
 
     [Fact]

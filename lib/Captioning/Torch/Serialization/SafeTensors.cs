@@ -26,9 +26,10 @@ public static class SafeTensors
 
     /// <summary>
     /// Checks the seal written by <see cref="SaveSealed"/> (bound files looked up in <paramref name="folder"/>, by default the
-    /// file's own) and returns the file's metadata; see <see cref="CheckpointIntegrity.Verify"/> for what a mismatch or a missing seal does.
+    /// file's own, and hashed as <paramref name="content"/> makes them) and returns the file's metadata; see
+    /// <see cref="CheckpointIntegrity.Verify"/> for what a mismatch or a missing seal does.
     /// </summary>
-    public static IReadOnlyDictionary<string, string> VerifySeal(string path, Func<string> advice, string? folder = null)
+    public static IReadOnlyDictionary<string, string> VerifySeal(string path, Func<string> advice, string? folder = null, Func<string, byte[], byte[]>? content = null)
     {
         using var file = Open(path);
         SafeTensorsHeader header;
@@ -41,19 +42,19 @@ public static class SafeTensors
             throw new CaptioningException($"{e.Message}; {advice()}", e);
         }
         file.Position = header.DataStart;
-        CheckpointIntegrity.Verify(path, header.Metadata, CheckpointIntegrity.Hash(file), folder ?? Path.GetDirectoryName(Path.GetFullPath(path))!, advice);
+        CheckpointIntegrity.Verify(path, header.Metadata, CheckpointIntegrity.Hash(file), folder ?? Path.GetDirectoryName(Path.GetFullPath(path))!, content, advice);
         return header.Metadata;
     }
 
     /// <summary>True when the file parses and its seal matches (no warning, no exception): for choosing which checkpoint to recommend.</summary>
-    public static bool HasIntactSeal(string path, string? folder = null)
+    public static bool HasIntactSeal(string path, string? folder = null, Func<string, byte[], byte[]>? content = null)
     {
         try
         {
             using var file = Open(path);
             var header = SafeTensorsHeader.Read(file, path);
             file.Position = header.DataStart;
-            return CheckpointIntegrity.IsIntact(header.Metadata, CheckpointIntegrity.Hash(file), folder ?? Path.GetDirectoryName(Path.GetFullPath(path))!);
+            return CheckpointIntegrity.IsIntact(header.Metadata, CheckpointIntegrity.Hash(file), folder ?? Path.GetDirectoryName(Path.GetFullPath(path))!, content);
         }
         catch (CaptioningException)
         {
