@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Captioning.Features;
-using Captioning.Models;
+using Captioning.Tests.Data;
 using Captioning.Training;
 using Xunit;
 
@@ -9,18 +9,18 @@ namespace Captioning.Tests.Training;
 /// <summary>The SHA-256 seal of checkpoints (docs/checkpoints.md, "Checkpoint hashes"): what it records, and every load refusing damage.</summary>
 public sealed class CheckpointIntegrityTests : NativeLeakGuard
 {
-    private readonly string root = Directory.CreateTempSubdirectory("integrity-").FullName;
+    private readonly TempFolder temp = new();
 
     public override void Dispose()
     {
-        Directory.Delete(root, recursive: true);
+        temp.Dispose();
         base.Dispose();
     }
 
     // A two-epoch toy run whose best epoch is 2, so best.safetensors and last.safetensors are both there.
     private RunFolder TrainToy(int epochs = 2)
     {
-        var run = new RunFolder(Path.Combine(root, "run"));
+        var run = new RunFolder(Path.Combine(temp.Path, "run"));
         var train = TrainerTests.Toy(24);
         var dev = TrainerTests.Toy(6, 24);
         try
@@ -142,7 +142,7 @@ public sealed class CheckpointIntegrityTests : NativeLeakGuard
     [Fact]
     public void SmallCnnWeights_WithFlippedData_AreRefused()
     {
-        var path = Path.Combine(root, "cnn.safetensors");
+        var path = Path.Combine(temp.Path, "cnn.safetensors");
         Captioning.Torch.TorchRuntime.ManualSeed(7);
         using (SmallCnnEncoder.SaveAndWrap(new SmallCnn([8, 8, 8, 8], 16, 2), new Concepts(["red", "blue"]), 32, "toy", "untrained", path)) { }
         using (var intact = SmallCnnEncoder.Load(path)) Assert.Equal(2, intact.Concepts.Count);
