@@ -1,6 +1,11 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Captioning.Data;
+using Captioning.Evaluation;
+using Captioning.Inference;
 using Captioning.Tests.Training;
+using Captioning.Tests.Workbook;
+using Captioning.Workbook;
 using Xunit;
 
 namespace Captioning.Tests.Cli;
@@ -11,19 +16,13 @@ namespace Captioning.Tests.Cli;
 /// </summary>
 [Trait("Category", "Slow")]
 [Collection(TrainedRunsCollection.Name)]
-public sealed class DamagedCheckpointTests(TrainedRunsFixture fixture)
+public sealed class DamagedCheckpointTests(TrainedRunsFixture fixture) : NativeLeakGuard
 {
     // A private copy of a shared two-epoch run, free to damage.
     private string CopyOfRun(bool unfinished = false)
     {
-        var source = fixture.Shared(2);
         var copy = fixture.Pipeline.NewFolder("damaged");
-        foreach (var file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(copy, Path.GetRelativePath(source, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
+        TrainedRunsFixture.CopyRun(fixture.Shared(2), copy);
         if (unfinished) File.Delete(Path.Combine(copy, "finished.json")); // as a killed run leaves it
         return copy;
     }
@@ -79,6 +78,17 @@ public sealed class DamagedCheckpointTests(TrainedRunsFixture fixture)
         Assert.Contains("best.safetensors is intact, but training does not resume from another checkpoint", stderr);
         Assert.Equal(2, File.ReadAllLines(Path.Combine(run, "metrics.jsonl")).Length);
         Assert.False(File.Exists(Path.Combine(run, "finished.json")));
+    }
+
+    [Fact]
+    public void Notebook_EvaluatingADamagedBest_IsRefused()
+    {
+        var folders = EvaluationCacheTests.Work(fixture);
+        var best = folders.Run("merge").BestCheckpointPath;
+        CheckpointDamage.FlipData(best);
+        var e = Assert.Throws<CaptioningException>(() =>
+            EvaluationCache.EvaluateOrLoad(folders, "merge", Split.Test, new DecodeOptions(BeamSize: 1), BootstrapOptions.None, _ => { }));
+        Assert.StartsWith($"'{best}' is damaged: its tensor data does not match the SHA-256 recorded when it was written; last.safetensors is intact", e.Message);
     }
 
     [Fact]
