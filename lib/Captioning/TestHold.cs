@@ -22,8 +22,11 @@ public static class TestHold
 
     private static readonly string? HoldFile = Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } path ? path : null;
 
-    /// <summary>The point after epoch <paramref name="epoch"/> of the run in <paramref name="runPath"/> was saved (metrics, then checkpoints).</summary>
+    /// <summary>The point after epoch <paramref name="epoch"/> of the run in <paramref name="runPath"/> was saved (checkpoints, then metrics).</summary>
     public static string EpochSaved(string runPath, int epoch) => $"train {Path.GetFullPath(runPath)}: epoch {epoch} saved";
+
+    /// <summary>The point between epoch <paramref name="epoch"/>'s checkpoints (written) and its metrics lines (not yet written).</summary>
+    public static string CheckpointSaved(string runPath, int epoch) => $"train {Path.GetFullPath(runPath)}: epoch {epoch} checkpoint saved";
 
     /// <summary>The point after an extraction into <paramref name="outPath"/> saved a batch, with <paramref name="done"/> images in its journal.</summary>
     public static string ExtractionSaved(string outPath, int done, int total) => $"extract {Path.GetFullPath(outPath)}: {done} of {total} images saved";

@@ -88,7 +88,7 @@ public sealed class SmallCnnEncoder : IFeatureSource, IDisposable
             ["dataset_fingerprint"] = datasetFingerprint,
             ["training"] = training,
         };
-        SafeTensors.Save(path, tensors, metadata);
+        SafeTensors.SaveSealed(path, tensors, metadata);
         return new SmallCnnEncoder(network, concepts, inputSize, HashFile(path), datasetFingerprint, training);
     }
 
@@ -96,7 +96,7 @@ public sealed class SmallCnnEncoder : IFeatureSource, IDisposable
     public static SmallCnnEncoder Load(string path)
     {
         if (!File.Exists(path)) throw new CaptioningException($"small-cnn weights '{path}' do not exist; run `caption extract --encoder small-cnn` without --weights to train them");
-        var metadata = SafeTensors.ReadMetadata(path);
+        var metadata = SafeTensors.VerifySeal(path, () => "extract the features again with `caption extract --encoder small-cnn` without --weights (it retrains the CNN), or restore the file from a copy");
         string Field(string key) => metadata.TryGetValue(key, out var value) ? value
             : throw new CaptioningException($"'{path}' is not a small-cnn weights file: its safetensors metadata lacks '{key}' (expected format caption-small-cnn/1)");
         if (Field("format") != "caption-small-cnn/1")

@@ -160,12 +160,68 @@ public sealed class RunFolder
     public void Log(string line) =>
         File.AppendAllText(LogPath, $"{DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} {line}\n");
 
-    /// <summary>Saves model weights as safetensors (keys = state-dict names) and a JSON description beside them.</summary>
-    public static void SaveWeights(string path, CaptionModel model, IReadOnlyDictionary<string, string> metadata)
+    /// <summary>
+    /// Saves model weights as best.safetensors (keys = state-dict names) and best.json describing them; the
+    /// weights' seal binds best.json, config.json and vocabulary.json (<see cref="CheckpointIntegrity"/>).
+    /// </summary>
+    public void SaveBest(CaptionModel model, IReadOnlyDictionary<string, string> metadata)
     {
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-        SafeTensors.Save(path, model.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value), metadata);
-        AtomicFile.WriteAllText(System.IO.Path.ChangeExtension(path, ".json"), JsonSerializer.Serialize(metadata, Json));
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(BestCheckpointPath)!);
+        var sidecar = new UTF8Encoding(false).GetBytes(JsonSerializer.Serialize(metadata, Json));
+        var bound = BoundFiles();
+        bound[System.IO.Path.GetRelativePath(Path, BestSidecarPath)] = sidecar;
+        SafeTensors.SaveSealed(BestCheckpointPath, model.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value), metadata, bound);
+        AtomicFile.WriteAllBytes(BestSidecarPath, sidecar);
+    }
+
+    /// <summary>best.json: the best checkpoint's metadata as readable JSON.</summary>
+    public string BestSidecarPath => System.IO.Path.ChangeExtension(BestCheckpointPath, ".json");
+
+    /// <summary>The files every checkpoint of this run is sealed together with (name relative to the folder → what is hashed of it now).</summary>
+    internal Dictionary<string, byte[]> BoundFiles() => new()
+    {
+        ["config.json"] = BoundContent("config.json", File.ReadAllBytes(ConfigPath)),
+        ["vocabulary.json"] = File.ReadAllBytes(VocabularyPath),
+    };
+
+    /// <summary>
+    /// What a checkpoint's seal hashes of a bound file: its bytes, except config.json without its creation time and input paths
+    /// (inputs.Data, inputs.Features), which say when and where, not what (the features' fingerprint stays): runs of the same
+    /// settings write byte-identical checkpoints wherever they run, and a run folder may move along with its data.
+    /// </summary>
+    internal static byte[] BoundContent(string name, byte[] bytes)
+    {
+        if (name != "config.json") return bytes;
+        try
+        {
+            var config = JsonNode.Parse(bytes)!.AsObject();
+            config.Remove("created");
+            var inputs = config["inputs"]!.AsObject();
+            inputs.Remove(nameof(RunInputs.Data));
+            inputs.Remove(nameof(RunInputs.Features));
+            return Encoding.UTF8.GetBytes(config.ToJsonString());
+        }
+        catch (Exception e) when (e is JsonException or NullReferenceException or InvalidOperationException)
+        {
+            return bytes; // malformed: hashed as it is, so it differs from what was sealed
+        }
+    }
+
+    /// <summary>
+    /// Checks a checkpoint of this run against its seal and returns its metadata; a damaged file or a folder mixing
+    /// two runs is a <see cref="CaptioningException"/> that says which checkpoint is still intact, or how to start over.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> VerifyCheckpoint(string path) =>
+        SafeTensors.VerifySeal(path, () => Advice(path), Path, BoundContent);
+
+    private string Advice(string damaged)
+    {
+        var other = damaged == BestCheckpointPath ? LastCheckpointPath : BestCheckpointPath;
+        var name = System.IO.Path.GetFileName(other);
+        var intact = File.Exists(other) && SafeTensors.HasIntactSeal(other, Path, BoundContent) ? $"{name} is intact, " : "";
+        return damaged == LastCheckpointPath
+            ? $"{intact}but training does not resume from another checkpoint: restore '{damaged}' from a copy of this run, or start over with `caption train ... --force`"
+            : $"{intact}restore '{damaged}' from a copy of this run, or retrain with `caption train ... --force`";
     }
 
     /// <summary>A model with the run's best (or last) weights, in eval mode.</summary>
@@ -177,6 +233,7 @@ public sealed class RunFolder
         var model = CaptionModelFactory.Create(options);
         try
         {
+            VerifyCheckpoint(path);
             using var weights = SafeTensors.Load(path);
             // best.safetensors holds plain state-dict keys; last.safetensors prefixes them (and holds the optimiser too).
             var state = best ? weights.ToDictionary(kv => kv.Key, kv => kv.Value) : WithPrefix(weights, ModelPrefix);

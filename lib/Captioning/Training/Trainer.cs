@@ -77,10 +77,12 @@ public sealed class Trainer
             var metrics = new EpochMetrics(epoch, trainLoss, validationLoss, learningRate, tokensPerSecond, clock.Elapsed.TotalSeconds, isBest, extra);
             history.Add(metrics);
             var meta = Metadata(model, epoch, validationLoss);
-            // Order matters for resume: metrics first, then the checkpoint that makes the epoch count as done.
+            // Order matters: the checkpoint (renamed into place) first, then the metrics, so metrics never list an
+            // epoch that is not on disk; last.safetensors carries its epoch's metrics line for a crash in between.
+            if (isBest) run.SaveBest(model, meta);
+            SaveLast(model, optimizer, plateau, run, meta, best, metrics);
+            TestHold.At(() => TestHold.CheckpointSaved(run.Path, epoch));
             run.WriteMetrics(history);
-            if (isBest) RunFolder.SaveWeights(run.BestCheckpointPath, model, meta);
-            SaveLast(model, optimizer, plateau, run, meta, best);
             run.Log(string.Create(CultureInfo.InvariantCulture,
                 $"epoch {epoch}: train {trainLoss:F4} val {validationLoss:F4} lr {learningRate:G3} {tokensPerSecond:F0} tok/s{(isBest ? " best" : "")}"));
             TestHold.At(() => TestHold.EpochSaved(run.Path, epoch));
@@ -175,7 +177,7 @@ public sealed class Trainer
     };
 
     private static void SaveLast(CaptionModel model, Optimizer optimizer, ReduceLROnPlateau? plateau, RunFolder run,
-        Dictionary<string, string> meta, (int Epoch, double Loss) best)
+        Dictionary<string, string> meta, (int Epoch, double Loss) best, EpochMetrics metrics)
     {
         // One file holds model and optimiser, so a crash can never pair weights with another epoch's optimiser state.
         var tensors = new Dictionary<string, Tensor>();
@@ -188,20 +190,30 @@ public sealed class Trainer
         };
         foreach (var (k, v) in optimizer.StateMetadata()) metadata[RunFolder.OptimizerPrefix + k] = v;
         if (plateau != null) metadata["plateau"] = JsonSerializer.Serialize(plateau.State);
-        SafeTensors.Save(run.LastCheckpointPath, tensors, metadata);
+        // Without its timings, which differ from run to run, so that the checkpoint stays byte-identical to an uninterrupted run's.
+        metadata[EpochMetricsKey] = JsonSerializer.Serialize(metrics with { TokensPerSecond = 0, Seconds = 0 });
+        SafeTensors.SaveSealed(run.LastCheckpointPath, tensors, metadata, run.BoundFiles());
     }
+
+    private const string EpochMetricsKey = "epoch_metrics";
 
     private static (List<EpochMetrics> History, (int Epoch, double Loss) Best) Restore(CaptionModel model, Optimizer optimizer,
         ReduceLROnPlateau? plateau, RunFolder run)
     {
+        var metadata = run.VerifyCheckpoint(run.LastCheckpointPath);
         using var saved = SafeTensors.Load(run.LastCheckpointPath);
-        var metadata = SafeTensors.ReadMetadata(run.LastCheckpointPath);
         var epoch = int.Parse(metadata["epoch"], CultureInfo.InvariantCulture);
         model.LoadStateDict(RunFolder.WithPrefix(saved, RunFolder.ModelPrefix), strict: true, sourceName: run.LastCheckpointPath);
         optimizer.LoadStateDict(RunFolder.WithPrefix(saved, RunFolder.OptimizerPrefix), RunFolder.WithPrefix(metadata, RunFolder.OptimizerPrefix));
         if (plateau != null && metadata.TryGetValue("plateau", out var p)) plateau.State = JsonSerializer.Deserialize<PlateauState>(p)!;
-        // Epochs logged after the checkpoint (a crash between the two writes) are dropped and rerun.
+        // Epochs logged after the checkpoint (written by an earlier release, which wrote metrics first) are dropped and rerun;
+        // the checkpoint's own epoch, missing when a crash came between checkpoint and metrics, is restored from it.
         var history = run.ReadMetrics().Where(m => m.Epoch <= epoch).ToList();
+        if (history.Count == epoch - 1 && metadata.TryGetValue(EpochMetricsKey, out var line))
+        {
+            history.Add(JsonSerializer.Deserialize<EpochMetrics>(line)!);
+            run.WriteMetrics(history);
+        }
         if (history.Count != epoch)
             throw new CaptioningException($"run '{run.Path}': last checkpoint is from epoch {epoch} but metrics.jsonl has {history.Count} of those epochs; the folder was edited or is damaged. Start over with --force.");
         var best = (int.Parse(metadata["best_epoch"], CultureInfo.InvariantCulture), double.Parse(metadata["best_val_loss"], CultureInfo.InvariantCulture));

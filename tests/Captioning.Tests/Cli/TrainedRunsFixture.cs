@@ -32,6 +32,17 @@ public sealed class TrainedRunsFixture : IDisposable
     public string Shared(int epochs, params string[] extra) =>
         runs.GetOrAdd($"{epochs} {string.Join(' ', extra)}", _ => new Lazy<string>(() => Train("shared", epochs, extra))).Value;
 
+    /// <summary>Copies every file of <paramref name="source"/> (a run folder) into <paramref name="target"/>, keeping the layout.</summary>
+    public static void CopyRun(string source, string target)
+    {
+        foreach (var file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var copy = Path.Combine(target, Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+            File.Copy(file, copy);
+        }
+    }
+
     /// <summary>The "training" object of a run's config.json.</summary>
     public static JsonNode TrainingConfig(string run) => JsonNode.Parse(File.ReadAllText(Path.Combine(run, "config.json")))!["training"]!;
 

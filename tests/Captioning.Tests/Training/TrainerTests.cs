@@ -37,20 +37,21 @@ public sealed class TrainerTests : NativeLeakGuard
             Tensor.From(features, images, 6).DetachFromScope());
     }
 
-    private static CaptionModel Model(string arch = "merge")
+    internal static CaptionModel Model(string arch = "merge")
     {
         TorchRuntime.ManualSeed(7);
         return CaptionModelFactory.Create(new CaptionModelOptions(CaptionModelOptions.ParseArchitecture(arch), 12, 6, 16, 16, 1, Dropout: 0.1));
     }
 
-    private static readonly TrainingOptions Options = new(Epochs: 6, BatchSize: 8, LearningRate: 0.02, ClipNorm: 5, Seed: 3);
+    internal static Vocabulary ToyVocabulary() => Vocabulary.Build([["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel"]]);
+
+    internal static readonly TrainingOptions Options = new(Epochs: 6, BatchSize: 8, LearningRate: 0.02, ClipNorm: 5, Seed: 3);
 
     private (TrainingResult Result, float[] Weights) Train(string folder, TrainingOptions options, SplitData train, SplitData dev,
         Action<Trainer>? configure = null, string arch = "merge")
     {
         using var model = Model(arch);
-        var vocabulary = Vocabulary.Build([["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel"]]);
-        new RunFolder(Path.Combine(root, folder)).Initialise(model.Options, options, new RunInputs("toy", "toy", "none", "toy"), vocabulary);
+        new RunFolder(Path.Combine(root, folder)).Initialise(model.Options, options, new RunInputs("toy", "toy", "none", "toy"), ToyVocabulary());
         var trainer = new Trainer();
         configure?.Invoke(trainer);
         var result = trainer.Run(model, train, dev, options, new RunFolder(Path.Combine(root, folder)));
@@ -100,8 +101,7 @@ public sealed class TrainerTests : NativeLeakGuard
             {
                 using var model = Model();
                 var trainer = new Trainer { ProgressEvery = 1 };
-                new RunFolder(Path.Combine(root, "resumed")).Initialise(model.Options, Options, new RunInputs("toy", "toy", "none", "toy"),
-                    Vocabulary.Build([["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel"]]));
+                new RunFolder(Path.Combine(root, "resumed")).Initialise(model.Options, Options, new RunInputs("toy", "toy", "none", "toy"), ToyVocabulary());
                 trainer.StepCompleted += p => { if (p.Epoch == 4 && p.Step == 2) cancel.Cancel(); };
                 trainer.Run(model, train, dev, Options, new RunFolder(Path.Combine(root, "resumed")), cancel.Token);
             });

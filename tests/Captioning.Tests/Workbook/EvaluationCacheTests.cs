@@ -16,16 +16,10 @@ public sealed class EvaluationCacheTests(TrainedRunsFixture fixture) : NativeLea
     private static readonly DecodeOptions Decode = new(BeamSize: 1);
 
     // A work folder whose "merge" run is a copy of a finished two-epoch run.
-    private WorkbookFolders Work()
+    internal static WorkbookFolders Work(TrainedRunsFixture fixture)
     {
         var folders = new WorkbookFolders(fixture.Pipeline.NewFolder("work"));
-        var source = fixture.Shared(2, "--seed", "3", "--validate-every", "1");
-        foreach (var file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(folders.Run("merge").Path, Path.GetRelativePath(source, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
+        TrainedRunsFixture.CopyRun(fixture.Shared(2, "--seed", "3", "--validate-every", "1"), folders.Run("merge").Path);
         return folders;
     }
 
@@ -44,7 +38,7 @@ public sealed class EvaluationCacheTests(TrainedRunsFixture fixture) : NativeLea
     [Fact]
     public void EvaluateOrLoad_ReusesTheCacheUntilTheBestCheckpointChanges()
     {
-        var folders = Work();
+        var folders = Work(fixture);
         var (first, log) = Load(folders);
         Assert.StartsWith("merge: evaluated 8 test images", Assert.Single(log));
         var (reused, log2) = Load(folders);
@@ -52,8 +46,11 @@ public sealed class EvaluationCacheTests(TrainedRunsFixture fixture) : NativeLea
         Assert.Equal(Seen(first), Seen(reused));
 
         // Other weights in best.safetensors (the seed-3 run after one epoch): the stale result must not come back.
+        // The files that checkpoint is sealed with come along, or loading it would be refused as a mix of two runs.
         var run = folders.Run("merge");
-        File.Copy(Path.Combine(fixture.Shared(1, "--seed", "3"), "checkpoints", "best.safetensors"), run.BestCheckpointPath, overwrite: true);
+        var other = fixture.Shared(1, "--seed", "3");
+        foreach (var file in new[] { "checkpoints/best.safetensors", "checkpoints/best.json", "config.json", "vocabulary.json" })
+            File.Copy(Path.Combine(other, file), Path.Combine(run.Path, file), overwrite: true);
         var (after, log3) = Load(folders);
         Assert.StartsWith("merge: evaluated 8 test images", Assert.Single(log3));
         var fresh = RunEvaluator.Evaluate(run, Split.Test, Decode, BootstrapOptions.None);
@@ -68,7 +65,7 @@ public sealed class EvaluationCacheTests(TrainedRunsFixture fixture) : NativeLea
     [InlineData("no result")]
     public void EvaluateOrLoad_RecomputesACorruptCache(string damage)
     {
-        var folders = Work();
+        var folders = Work(fixture);
         var (first, _) = Load(folders);
         var path = CachePath(folders);
         var text = File.ReadAllText(path);

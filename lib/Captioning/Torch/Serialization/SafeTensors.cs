@@ -12,7 +12,58 @@ public static class SafeTensors
     /// Writes <paramref name="tensors"/> (any device, any layout) and optional string metadata to
     /// <paramref name="path"/> atomically, laid out byte for byte as the reference Python/Rust writer does.
     /// </summary>
-    public static void Save(string path, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    public static void Save(string path, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null) =>
+        Save(path, tensors, metadata, seal: null);
+
+    /// <summary>
+    /// Like <see cref="Save(string, IReadOnlyDictionary{string, Tensor}, IReadOnlyDictionary{string, string}?)"/>, plus a
+    /// <see cref="CheckpointIntegrity"/> seal in the metadata: the data's SHA-256, each of <paramref name="boundFiles"/>'
+    /// (name → bytes) and the metadata's own. <see cref="VerifySeal"/> checks it on load.
+    /// </summary>
+    public static void SaveSealed(string path, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string> metadata,
+        IReadOnlyDictionary<string, byte[]>? boundFiles = null) =>
+        Save(path, tensors, metadata, dataHash => CheckpointIntegrity.Seal(metadata, dataHash, boundFiles));
+
+    /// <summary>
+    /// Checks the seal written by <see cref="SaveSealed"/> (bound files looked up in <paramref name="folder"/>, by default the
+    /// file's own, and hashed as <paramref name="content"/> makes them) and returns the file's metadata; see
+    /// <see cref="CheckpointIntegrity.Verify"/> for what a mismatch or a missing seal does.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> VerifySeal(string path, Func<string> advice, string? folder = null, Func<string, byte[], byte[]>? content = null)
+    {
+        using var file = Open(path);
+        SafeTensorsHeader header;
+        try
+        {
+            header = SafeTensorsHeader.Read(file, path);
+        }
+        catch (CaptioningException e)
+        {
+            throw new CaptioningException($"{e.Message}; {advice()}", e);
+        }
+        file.Position = header.DataStart;
+        CheckpointIntegrity.Verify(path, header.Metadata, CheckpointIntegrity.Hash(file), folder ?? Path.GetDirectoryName(Path.GetFullPath(path))!, content, advice);
+        return header.Metadata;
+    }
+
+    /// <summary>True when the file parses and its seal matches (no warning, no exception): for choosing which checkpoint to recommend.</summary>
+    public static bool HasIntactSeal(string path, string? folder = null, Func<string, byte[], byte[]>? content = null)
+    {
+        try
+        {
+            using var file = Open(path);
+            var header = SafeTensorsHeader.Read(file, path);
+            file.Position = header.DataStart;
+            return CheckpointIntegrity.IsIntact(header.Metadata, CheckpointIntegrity.Hash(file), folder ?? Path.GetDirectoryName(Path.GetFullPath(path))!, content);
+        }
+        catch (CaptioningException)
+        {
+            return false;
+        }
+    }
+
+    private static void Save(string path, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata,
+        Func<string, IReadOnlyDictionary<string, string>>? seal)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(tensors);
@@ -22,6 +73,7 @@ public static class SafeTensors
             throw new CaptioningException($"cannot write safetensors file '{path}': folder '{folder}' does not exist");
 
         var ordered = Layout(tensors, path);
+        if (seal != null) metadata = seal(DataHash(ordered, tensors));
         var header = SafeTensorsHeader.Build(ordered, metadata);
         var temp = Path.Combine(folder, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
         try
@@ -102,6 +154,14 @@ public static class SafeTensors
     {
         using var file = Open(path);
         return SafeTensorsHeader.Read(file, path).Metadata;
+    }
+
+    // A first pass over the data, one tensor at a time as the write does, because the header that holds the hash precedes the data.
+    private static string DataHash(List<SafeTensorInfo> ordered, IReadOnlyDictionary<string, Tensor> tensors)
+    {
+        using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        foreach (var info in ordered) sha.AppendData(tensors[info.Name].ToBytes());
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
     }
 
     private static FileStream Open(string path)
