@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Captioning.Data;
 using Xunit;
@@ -22,13 +21,13 @@ public sealed class WriterLockTests : IDisposable
     {
         var writing = WriterLock.Acquire(Run, "run folder");
         Assert.Equal(Path.Combine(folder.Path, "runs", "merge.lock"), writing.LockPath);
-        Assert.Equal(1, Probe(writing.LockPath)); // flock -n exits 1: the file is locked
+        Assert.Equal(1, FlockProcess.Probe(writing.LockPath)); // flock -n exits 1: the file is locked
         var owner = File.ReadAllLines(Path.Combine(folder.Path, "runs", "merge.lock.owner"));
         Assert.Equal(Environment.ProcessId.ToString(CultureInfo.InvariantCulture), owner[0]);
         Assert.Equal(2, owner.Length);
 
         writing.Dispose();
-        Assert.Equal(0, Probe(Run + ".lock"));
+        Assert.Equal(0, FlockProcess.Probe(Run + ".lock"));
         Assert.False(File.Exists(Run + ".lock.owner"));
         Assert.True(File.Exists(Run + ".lock")); // kept: deleting it could give two holders two files of one name
     }
@@ -42,18 +41,18 @@ public sealed class WriterLockTests : IDisposable
         var again = WriterLock.Acquire(root + "/", "demo folder"); // the same folder, spelled with a trailing slash
 
         again.Dispose();
-        Assert.Equal(1, Probe(root + ".lock")); // still held by the first hold
+        Assert.Equal(1, FlockProcess.Probe(root + ".lock")); // still held by the first hold
         demo.Dispose();
-        Assert.Equal(0, Probe(root + ".lock"));
-        Assert.Equal(1, Probe(Path.Combine(root, "runs", "merge.lock")));
+        Assert.Equal(0, FlockProcess.Probe(root + ".lock"));
+        Assert.Equal(1, FlockProcess.Probe(Path.Combine(root, "runs", "merge.lock")));
         stage.Dispose();
-        Assert.Equal(0, Probe(Path.Combine(root, "runs", "merge.lock")));
+        Assert.Equal(0, FlockProcess.Probe(Path.Combine(root, "runs", "merge.lock")));
     }
 
     [Fact]
     public void Acquire_HeldByAnotherProcess_IsRefusedNamingTheHolder()
     {
-        using var holder = FlockHolder(Run + ".lock");
+        using var holder = FlockProcess.Hold(Run + ".lock");
         // Before the holder has recorded itself (flock(1) never does), it cannot be named.
         var unnamed = Assert.Throws<CaptioningException>(() => WriterLock.Acquire(Run, "run folder"));
         Assert.Equal($"run folder '{Run}' is being written by another process (it has not recorded its id yet); wait for it to finish or stop it, then rerun",
@@ -69,7 +68,7 @@ public sealed class WriterLockTests : IDisposable
     [Fact]
     public void Acquire_AfterTheHolderWasKilled_TakesTheLockAndItsRecord()
     {
-        using (var holder = FlockHolder(Run + ".lock"))
+        using (var holder = FlockProcess.Hold(Run + ".lock"))
         {
             File.WriteAllText(Run + ".lock.owner", $"{holder.Id}\ncaption train --out runs/merge\n");
             holder.Kill(entireProcessTree: true); // SIGKILL: the kernel drops its lock, its files stay
@@ -78,27 +77,7 @@ public sealed class WriterLockTests : IDisposable
         Assert.True(File.Exists(Run + ".lock"));
 
         using var writing = WriterLock.Acquire(Run, "run folder");
-        Assert.Equal(1, Probe(Run + ".lock"));
+        Assert.Equal(1, FlockProcess.Probe(Run + ".lock"));
         Assert.Equal(Environment.ProcessId.ToString(CultureInfo.InvariantCulture), File.ReadAllLines(Run + ".lock.owner")[0]);
-    }
-
-    // flock(1) holds an exclusive lock on the file until its stdin closes; returns once it is held. --close keeps the lock
-    // in flock itself (not in its child shell), so that flock's death alone releases it.
-    private static Process FlockHolder(string lockPath)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(lockPath)!);
-        var start = new ProcessStartInfo("/usr/bin/flock") { RedirectStandardInput = true, RedirectStandardOutput = true };
-        foreach (var arg in new[] { "--exclusive", "--nonblock", "--close", lockPath, "--command", "echo held; exec cat" }) start.ArgumentList.Add(arg);
-        var process = Process.Start(start)!;
-        Assert.Equal("held", process.StandardOutput.ReadLine());
-        return process;
-    }
-
-    // flock(1)'s verdict from outside this process: 0 when it could lock the file at once, 1 when another holder has it.
-    private static int Probe(string lockPath)
-    {
-        using var probe = Process.Start("/usr/bin/flock", ["--exclusive", "--nonblock", lockPath, "true"]);
-        probe.WaitForExit();
-        return probe.ExitCode;
     }
 }
