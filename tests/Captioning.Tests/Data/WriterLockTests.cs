@@ -71,8 +71,7 @@ public sealed class WriterLockTests : IDisposable
         using (var holder = FlockProcess.Hold(Run + ".lock"))
         {
             File.WriteAllText(Run + ".lock.owner", $"{holder.Id}\ncaption train --out runs/merge\n");
-            holder.Kill(entireProcessTree: true); // SIGKILL: the kernel drops its lock, its files stay
-            holder.WaitForExit();
+            holder.Kill(); // SIGKILL: the kernel drops its lock, its files stay
         }
         Assert.True(File.Exists(Run + ".lock"));
 

@@ -10,7 +10,8 @@ namespace Captioning.Tests.Workbook;
 
 /// <summary>
 /// Notebook cells that write (extract, train, evaluate) are refused while another process holds what they would write
-/// (flock(1) holding the lock file stands in for it); cells that only read a finished run or a cached evaluation are not.
+/// (flock(1) holding the lock file stands in for it), and so is `caption evaluate`'s writing of predictions; cells that only
+/// read a finished run or a cached evaluation are not.
 /// </summary>
 [Trait("Category", "Slow")]
 public sealed class WorkbookLockTests(WorkbookTrainingFixture fixture) : NativeLeakGuard, IClassFixture<WorkbookTrainingFixture>
@@ -21,7 +22,7 @@ public sealed class WorkbookLockTests(WorkbookTrainingFixture fixture) : NativeL
         $"{what} '{path}' is being written by process {pid} (caption notebook 03.dib); wait for it to finish or stop it, then rerun";
 
     // Holds PATH.lock in another process and records it as the holder, as a writing `caption` would.
-    private static System.Diagnostics.Process HeldElsewhere(string path)
+    private static FlockProcess.Holder HeldElsewhere(string path)
     {
         var holder = FlockProcess.Hold(WriterLock.LockPathOf(path));
         File.WriteAllText(WriterLock.OwnerPathOf(path), $"{holder.Id}\ncaption notebook 03.dib\n");
@@ -73,6 +74,14 @@ public sealed class WorkbookLockTests(WorkbookTrainingFixture fixture) : NativeL
             var reused = EvaluationCache.EvaluateOrLoad(work, "merge", Split.Test, Decode, BootstrapOptions.None, log.Add);
             Assert.Equal([$"merge: reusing the evaluation in '{cache}'"], log);
             Assert.Equal(computed.Predictions, reused.Predictions);
+        }
+
+        // `caption evaluate` writes predictions/test-beam1.tsv and .json into the finished run: those two are locked.
+        var predictions = Path.Combine(run.Path, "predictions", "test-beam1");
+        using (var holder = HeldElsewhere(predictions))
+        {
+            var error = Assert.Throws<CaptioningException>(() => RunEvaluator.Evaluate(run, Split.Test, Decode));
+            Assert.Equal(Refusal("predictions", predictions, holder.Id), error.Message);
         }
     }
 }
