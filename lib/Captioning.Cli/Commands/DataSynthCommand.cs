@@ -21,6 +21,7 @@ internal static class DataSynthCommand
         synth.SetAction(parse => CommandRunner.Run(() =>
         {
             var dir = InputPaths.OutputFolder(parse.GetValue(output)!, "--out");
+            using var writing = WriterLock.Acquire(dir, "dataset folder");
             var result = SyntheticDataset.Generate(dir, parse.GetValue(images), parse.GetValue(seed), parse.GetValue(size),
                 parse.GetValue(force), parse.GetValue(threads));
             if (result.AlreadyComplete)

@@ -47,6 +47,8 @@ internal static class DemoCommand
             var folders = new WorkbookFolders(InputPaths.OutputFolder(parse.GetValue(dir)!, "--dir"));
             var files = NotebookFiles(parse.GetValue(notebooks));
             PlotlyAsset.Locate(); // the report needs it: fail now, not after minutes of training
+            // The demo's whole folder, before --fresh deletes it; each stage also locks its own subfolder (other lock files).
+            using var writing = WriterLock.Acquire(folders.Root, "demo folder");
             if (parse.GetValue(fresh) && Directory.Exists(folders.Root)) Directory.Delete(folders.Root, recursive: true);
             Directory.CreateDirectory(folders.Root);
             var count = parse.GetValue(images);

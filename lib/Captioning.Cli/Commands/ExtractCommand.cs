@@ -46,6 +46,8 @@ internal static class ExtractCommand
             if (name != EncoderNames.SmallCnn && weightsPath == null) throw EncoderNames.MissingWeights(name);
             var dataset = DatasetPreparer.Load(parse.GetValue(data)!, null, new PrepareOptions());
 
+            // Covers the small CNN trained and saved beside the store as well as the store itself.
+            using var writing = FeatureStoreWriter.LockForWriting(outPath);
             // The first Ctrl-C finishes the batch in hand; a second one ends the process at once.
             using var cancel = new ConsoleCancellation("after the current batch");
             var cnn = new SmallCnnOptions(InputSize: parse.GetValue(cnnSize), Epochs: parse.GetValue(cnnEpochs), Seed: parse.GetValue(seed));

@@ -63,7 +63,10 @@ internal static class TrainCommand
             if (parse.GetValue(minCount) < 1) throw new CaptioningException($"--min-count must be at least 1, got {parse.GetValue(minCount)}");
             var dataPath = InputPaths.Folder(parse.GetValue(data)!, "--data", "Flickr8k_text/ and Flickr8k_Dataset/");
             InputPaths.File(parse.GetValue(features)!, "--features", "a feature store from `caption extract`");
-            var run = PrepareFolder(InputPaths.OutputFolder(parse.GetValue(output)!, "--out"), parse.GetValue(resume), parse.GetValue(force));
+            var outPath = InputPaths.OutputFolder(parse.GetValue(output)!, "--out");
+            // Held until the process ends: before --force deletes, --resume reads, or a new run writes anything.
+            using var writing = new RunFolder(outPath).LockForWriting();
+            var run = PrepareFolder(outPath, parse.GetValue(resume), parse.GetValue(force));
 
             var dataset = DatasetPreparer.Load(dataPath, null, new PrepareOptions());
             using var store = FeatureStore.Open(parse.GetValue(features)!);

@@ -28,6 +28,9 @@ public static class RunEvaluator
     public static EvaluationResult Evaluate(RunFolder run, Split split, DecodeOptions decode, BootstrapOptions? bootstrap = null)
     {
         var (_, _, inputs, _) = run.ReadConfig();
+        // Two evaluations with the same split and beam would write the same predictions; the second is refused up front.
+        var stem = PredictionsStem(run, split, decode);
+        using var writing = WriterLock.Acquire(stem, "predictions");
         var dataset = DatasetPreparer.Load(inputs.Data, null, new PrepareOptions());
         using var store = FeatureStore.Open(inputs.Features);
         if (TrainingData.Fingerprint(store) != inputs.FeatureFingerprint)
@@ -61,15 +64,16 @@ public static class RunEvaluator
             ["nearest-neighbour"] = ids.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => neighbours[x.i]),
         };
         var baselines = baselineCaptions.ToDictionary(b => b.Key, b => CaptionScorer.ScoreText(references, b.Value, bootstrap: bootstrap));
-        var path = WritePredictions(run, split, decode, predictions);
+        var path = WritePredictions(stem, predictions);
         return new EvaluationResult(split, modelScores, baselines, predictions, references, path, baselineCaptions);
     }
 
-    private static string WritePredictions(RunFolder run, Split split, DecodeOptions decode, IReadOnlyList<KeyValuePair<string, string>> predictions)
+    // predictions/test-beam3 (.tsv and .json) in the run folder.
+    private static string PredictionsStem(RunFolder run, Split split, DecodeOptions decode) =>
+        Path.Combine(run.Path, "predictions", string.Create(CultureInfo.InvariantCulture, $"{split.ToString().ToLowerInvariant()}-beam{decode.BeamSize}"));
+
+    private static string WritePredictions(string stem, IReadOnlyList<KeyValuePair<string, string>> predictions)
     {
-        var folder = Path.Combine(run.Path, "predictions");
-        Directory.CreateDirectory(folder);
-        var stem = Path.Combine(folder, string.Create(CultureInfo.InvariantCulture, $"{split.ToString().ToLowerInvariant()}-beam{decode.BeamSize}"));
         var tsv = new StringBuilder();
         foreach (var (id, caption) in predictions) tsv.Append(id).Append('\t').Append(caption).Append('\n');
         AtomicFile.WriteAllText(stem + ".tsv", tsv.ToString());

@@ -52,6 +52,8 @@ public static class FeatureExtractor
         Action<ExtractProgress>? progress = null, Action<string>? log = null, CancellationToken cancellation = default)
     {
         options.Validate();
+        // Re-entrant: callers that also train the small CNN beside the store already hold it.
+        using var writing = FeatureStoreWriter.LockForWriting(outPath);
         var clock = Stopwatch.StartNew();
         var identity = new FeatureStoreIdentity(encoder.Name, encoder.WeightsHash, DatasetFingerprint.Of(dataset), encoder.FeatureDimension, options.DType);
         var total = dataset.Images.Count;

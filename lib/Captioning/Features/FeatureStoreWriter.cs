@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Captioning.Data;
 
 namespace Captioning.Features;
 
@@ -56,6 +57,9 @@ public sealed class FeatureStoreWriter : IDisposable
 
     /// <summary>The journal of completed ids of an unfinished extraction into <paramref name="outPath"/>.</summary>
     public static string JournalPath(string outPath) => outPath + ".journal";
+
+    /// <summary>Locks the store at <paramref name="outPath"/> (and the small-CNN weights beside it) for this process's writes; see <see cref="WriterLock"/>.</summary>
+    public static WriterLock LockForWriting(string outPath) => WriterLock.Acquire(outPath, "feature store");
 
     /// <summary>
     /// Starts an extraction into <paramref name="outPath"/>, resuming a valid unfinished one with the

@@ -58,6 +58,9 @@ public sealed class RunFolder
     /// <summary>Written when training has ended.</summary>
     public string FinishedPath => System.IO.Path.Combine(Path, "finished.json");
 
+    /// <summary>Locks the folder for this process's writes (train, resume); see <see cref="WriterLock"/>.</summary>
+    public WriterLock LockForWriting() => WriterLock.Acquire(Path, "run folder");
+
     /// <summary>True when the folder holds a run that ended.</summary>
     public bool IsFinished => File.Exists(FinishedPath);
 

@@ -44,6 +44,7 @@ public sealed class Trainer
         CancellationToken cancel = default)
     {
         options.Validate();
+        using var writing = run.LockForWriting();
         Directory.CreateDirectory(Path.GetDirectoryName(run.LastCheckpointPath)!);
         using var optimizer = new Adam(model.Parameters(), options.LearningRate, weightDecay: options.WeightDecay);
         var plateau = options.PlateauPatience > 0 ? new ReduceLROnPlateau(optimizer, options.PlateauFactor, options.PlateauPatience) : null;

@@ -37,16 +37,21 @@ public static class EvaluationCache
         if (!run.IsFinished) throw new CaptioningException($"run '{run.Path}' has not finished training; run 03-merge-vs-inject.dib first with the same workDir");
         var key = Key(run, decode, bootstrap);
         var path = PathOf(folders, model, split, decode, bootstrap);
-        if (TryRead(path) is { } cached && cached.Key == key)
-        {
-            log?.Invoke($"{model}: reusing the evaluation in '{path}'");
-            return cached.Result;
-        }
+        if (TryRead(path) is { } cached && cached.Key == key) return Reused(model, path, cached, log);
+        // Computing writes: locked, then read again, in case another process has just written it.
+        using var writing = WriterLock.Acquire(path, "evaluation cache");
+        if (TryRead(path) is { } written && written.Key == key) return Reused(model, path, written, log);
         var result = RunEvaluator.Evaluate(run, split, decode, bootstrap);
         Directory.CreateDirectory(folders.Evaluations);
         AtomicFile.WriteAllText(path, JsonSerializer.Serialize(new CachedEvaluation(key, result), Json));
         log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"{model}: evaluated {result.Model.Images} {split.ToString().ToLowerInvariant()} images with beam {decode.BeamSize}"));
         return result;
+    }
+
+    private static EvaluationResult Reused(string model, string path, CachedEvaluation cached, Action<string>? log)
+    {
+        log?.Invoke($"{model}: reusing the evaluation in '{path}'");
+        return cached.Result;
     }
 
     /// <summary>Evaluates (or reads back) every model in <paramref name="models"/> on the same split with the same settings.</summary>

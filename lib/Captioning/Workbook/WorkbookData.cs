@@ -23,6 +23,7 @@ public static class WorkbookData
             return full;
         }
         var dir = folders.SyntheticData;
+        using var writing = WriterLock.Acquire(dir, "dataset folder");
         var result = SyntheticDataset.Generate(dir, images, seed, SyntheticImageSize);
         log?.Invoke(result.AlreadyComplete
             ? $"the synthetic dataset in '{dir}' is complete ({result.Train + result.Dev + result.Test} images); nothing to do"

@@ -18,6 +18,7 @@ public static class WorkbookFeatures
         EncoderNames.Validate(encoder);
         var outPath = folders.FeatureStore(encoder);
         Directory.CreateDirectory(folders.Root);
+        using var writing = FeatureStoreWriter.LockForWriting(outPath);
         var weights = string.IsNullOrWhiteSpace(weightsPath) ? null : Path.GetFullPath(weightsPath);
         if (encoder != EncoderNames.SmallCnn && weights == null) throw EncoderNames.MissingWeights(encoder);
         using var source = new OwnedSource(FeatureSources.Open(encoder, weights, outPath, path => TrainSmallCnn(dataset, path, smallCnn ?? new SmallCnnOptions(), log, cancellation)));

@@ -38,17 +38,10 @@ public static class WorkbookTraining
         if (epochs < 0) throw new CaptioningException($"epochs must be 0 (the preset's {preset.Training.Epochs}) or more, got {epochs}");
         var training = (preset.Training with { Epochs = epochs > 0 ? epochs : preset.Training.Epochs }).Validate();
         var run = folders.Run(architecture);
-        if (run.IsFinished)
-        {
-            var (savedModel, savedTraining, _, _) = run.ReadConfig();
-            var wanted = shape.For(savedModel.VocabularySize, savedModel.FeatureDimension);
-            if (savedTraining.Epochs != training.Epochs)
-                log?.Invoke($"{architecture}: keeping the finished run in '{run.Path}' ({savedTraining.Epochs} epochs); delete that folder to retrain with {training.Epochs}");
-            if (savedModel != wanted)
-                log?.Invoke($"{architecture}: keeping the finished run in '{run.Path}' (trained with {RunFolder.Differences(savedModel, wanted)}); delete that folder to retrain with the new settings");
-            curves?.AddRun(architecture, run);
-            return new TrainedRun(architecture, run, "already finished", ModelSizes.Count(savedModel), run.ReadMetrics());
-        }
+        // A finished run is only read; otherwise the folder is locked and looked at again, in case another process just finished it.
+        if (run.IsFinished) return Finished(run, architecture, shape, training, curves, log);
+        using var writing = run.LockForWriting();
+        if (run.IsFinished) return Finished(run, architecture, shape, training, curves, log);
 
         var dataset = DatasetPreparer.Load(dataDir, null, new PrepareOptions());
         using var store = FeatureStore.Open(folders.FeatureStore(encoder));
@@ -90,5 +83,17 @@ public static class WorkbookTraining
             train.Features.Dispose();
             dev.Features.Dispose();
         }
+    }
+
+    private static TrainedRun Finished(RunFolder run, string architecture, ModelShape shape, TrainingOptions training, LossCurves? curves, Action<string>? log)
+    {
+        var (savedModel, savedTraining, _, _) = run.ReadConfig();
+        var wanted = shape.For(savedModel.VocabularySize, savedModel.FeatureDimension);
+        if (savedTraining.Epochs != training.Epochs)
+            log?.Invoke($"{architecture}: keeping the finished run in '{run.Path}' ({savedTraining.Epochs} epochs); delete that folder to retrain with {training.Epochs}");
+        if (savedModel != wanted)
+            log?.Invoke($"{architecture}: keeping the finished run in '{run.Path}' (trained with {RunFolder.Differences(savedModel, wanted)}); delete that folder to retrain with the new settings");
+        curves?.AddRun(architecture, run);
+        return new TrainedRun(architecture, run, "already finished", ModelSizes.Count(savedModel), run.ReadMetrics());
     }
 }
