@@ -43,7 +43,12 @@ internal static class MemoryWorkload
             var devCaptions = validation * perImage;
             var dev = new SplitData(new EncodedCaptions(ids.Take(validation).ToList(), tokens.Take(offsets[devCaptions]).ToArray(),
                 offsets.Take(devCaptions + 1).ToArray(), rows.Take(devCaptions).ToArray()), features);
-            new Trainer().Run(model, split, dev, new TrainingOptions(Epochs: 1, BatchSize: 64), new RunFolder(folder));
+            var options = new TrainingOptions(Epochs: 1, BatchSize: 64);
+            var run = new RunFolder(folder);
+            // A run folder as `caption train` writes it: checkpoints are sealed together with its config.json and vocabulary.json.
+            var vocabulary = Vocabulary.Build([Enumerable.Range(4, TrainWorkload.Vocabulary - 4).Select(i => $"w{i}").ToArray()]);
+            run.Initialise(model.Options, options, new RunInputs("bench", "bench", "none", "bench"), vocabulary);
+            new Trainer().Run(model, split, dev, options, run);
         }
         finally
         {
