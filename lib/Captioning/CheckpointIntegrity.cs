@@ -63,28 +63,33 @@ public static class CheckpointIntegrity
                 Console.Error.WriteLine($"warning: '{path}' has no SHA-256 in its metadata (written by an earlier release); it is loaded unverified");
             return;
         }
-        if (recorded != dataHash)
-            throw Damaged(path, "its tensor data does not match the SHA-256 recorded when it was written", advice);
+        if (Problem(path, metadata, recorded, dataHash, folder, content) is { } problem)
+            throw new CaptioningException($"{problem}; {advice()}");
+    }
+
+    /// <summary>True when the metadata of <paramref name="path"/> carries a seal that matches <paramref name="dataHash"/>, itself and its bound files in <paramref name="folder"/>.</summary>
+    public static bool IsIntact(string path, IReadOnlyDictionary<string, string> metadata, string dataHash, string folder, Func<string, byte[], byte[]>? content) =>
+        metadata.TryGetValue(DataKey, out var recorded) && Problem(path, metadata, recorded, dataHash, folder, content) == null;
+
+    // The first part of the seal that does not hold, said as the start of an error about <path>; null when all of it holds.
+    private static string? Problem(string path, IReadOnlyDictionary<string, string> metadata, string recordedData, string dataHash, string folder,
+        Func<string, byte[], byte[]>? content)
+    {
+        if (recordedData != dataHash)
+            return $"'{path}' is damaged: its tensor data does not match the SHA-256 recorded when it was written";
         if (!metadata.TryGetValue(MetadataKey, out var recordedMetadata) || recordedMetadata != MetadataHash(metadata))
-            throw Damaged(path, "its header metadata does not match the SHA-256 recorded when it was written", advice);
+            return $"'{path}' is damaged: its header metadata does not match the SHA-256 recorded when it was written";
         foreach (var (key, expected) in metadata.Where(kv => kv.Key.StartsWith(FilePrefix, StringComparison.Ordinal)))
         {
             var name = key[FilePrefix.Length..];
             var file = Path.Combine(folder, name);
             if (!File.Exists(file))
-                throw new CaptioningException($"'{file}' is missing, but '{path}' was written together with it; {advice()}");
+                return $"'{file}' is missing, but '{path}' was written together with it";
             if (BoundHash(name, file, content) != expected)
-                throw new CaptioningException($"'{file}' differs from the {name} that '{path}' was written with (the folder mixes two runs, or the file was edited or damaged); {advice()}");
+                return $"'{file}' differs from the {name} that '{path}' was written with (the folder mixes two runs, or the file was edited or damaged)";
         }
+        return null;
     }
-
-    /// <summary>True when <paramref name="metadata"/> carries a seal that matches <paramref name="dataHash"/>, itself and its bound files in <paramref name="folder"/>.</summary>
-    public static bool IsIntact(IReadOnlyDictionary<string, string> metadata, string dataHash, string folder, Func<string, byte[], byte[]>? content) =>
-        metadata.TryGetValue(DataKey, out var recorded) && recorded == dataHash
-        && metadata.TryGetValue(MetadataKey, out var recordedMetadata) && recordedMetadata == MetadataHash(metadata)
-        && metadata.Where(kv => kv.Key.StartsWith(FilePrefix, StringComparison.Ordinal)).All(kv =>
-            File.Exists(Path.Combine(folder, kv.Key[FilePrefix.Length..]))
-            && BoundHash(kv.Key[FilePrefix.Length..], Path.Combine(folder, kv.Key[FilePrefix.Length..]), content) == kv.Value);
 
     private static string BoundHash(string name, string file, Func<string, byte[], byte[]>? content)
     {
@@ -101,7 +106,4 @@ public static class CheckpointIntegrity
             encoded.Append(Encoding.UTF8.GetByteCount(k)).Append(':').Append(k).Append(Encoding.UTF8.GetByteCount(v)).Append(':').Append(v);
         return Hash(Encoding.UTF8.GetBytes(encoded.ToString()));
     }
-
-    private static CaptioningException Damaged(string path, string why, Func<string> advice) =>
-        new($"'{path}' is damaged: {why}; {advice()}");
 }

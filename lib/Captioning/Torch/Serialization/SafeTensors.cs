@@ -31,19 +31,17 @@ public static class SafeTensors
     /// </summary>
     public static IReadOnlyDictionary<string, string> VerifySeal(string path, Func<string> advice, string? folder = null, Func<string, byte[], byte[]>? content = null)
     {
-        using var file = Open(path);
-        SafeTensorsHeader header;
+        (IReadOnlyDictionary<string, string> Metadata, string DataHash) read;
         try
         {
-            header = SafeTensorsHeader.Read(file, path);
+            read = MetadataAndDataHash(path);
         }
         catch (CaptioningException e)
         {
             throw new CaptioningException($"{e.Message}; {advice()}", e);
         }
-        file.Position = header.DataStart;
-        CheckpointIntegrity.Verify(path, header.Metadata, CheckpointIntegrity.Hash(file), folder ?? Path.GetDirectoryName(Path.GetFullPath(path))!, content, advice);
-        return header.Metadata;
+        CheckpointIntegrity.Verify(path, read.Metadata, read.DataHash, folder ?? FolderOf(path), content, advice);
+        return read.Metadata;
     }
 
     /// <summary>True when the file parses and its seal matches (no warning, no exception): for choosing which checkpoint to recommend.</summary>
@@ -51,16 +49,25 @@ public static class SafeTensors
     {
         try
         {
-            using var file = Open(path);
-            var header = SafeTensorsHeader.Read(file, path);
-            file.Position = header.DataStart;
-            return CheckpointIntegrity.IsIntact(header.Metadata, CheckpointIntegrity.Hash(file), folder ?? Path.GetDirectoryName(Path.GetFullPath(path))!, content);
+            var (metadata, dataHash) = MetadataAndDataHash(path);
+            return CheckpointIntegrity.IsIntact(path, metadata, dataHash, folder ?? FolderOf(path), content);
         }
         catch (CaptioningException)
         {
             return false;
         }
     }
+
+    // The header's metadata and the SHA-256 of every byte after the header: what a seal is checked against.
+    private static (IReadOnlyDictionary<string, string> Metadata, string DataHash) MetadataAndDataHash(string path)
+    {
+        using var file = Open(path);
+        var header = SafeTensorsHeader.Read(file, path);
+        file.Position = header.DataStart;
+        return (header.Metadata, CheckpointIntegrity.Hash(file));
+    }
+
+    private static string FolderOf(string path) => Path.GetDirectoryName(Path.GetFullPath(path))!;
 
     private static void Save(string path, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata,
         Func<string, IReadOnlyDictionary<string, string>>? seal)
