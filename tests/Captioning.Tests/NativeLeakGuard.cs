@@ -1,4 +1,4 @@
-using Captioning.Torch;
+using TorchSharp;
 using Xunit;
 
 namespace Captioning.Tests;
@@ -25,11 +25,13 @@ public abstract class NativeLeakGuard : IDisposable
     protected bool SkipLeakCheck { get; set; }
 
     /// <summary>
-    /// The one place that counts live tensors: handles our binding has not disposed, and tensors the
-    /// native shim still holds. The TorchSharp port replaces both with TorchSharp's own accounting of
-    /// live tensors here, and NativeLeakGuardTests shows that the new count still catches a leak.
+    /// The one place that counts live tensors, with TorchSharp's own accounting: every tensor object
+    /// not yet disposed in the process (<c>torch.Tensor.TotalCount</c>), and this thread's tensors and
+    /// packed sequences alive inside or outside dispose scopes (<c>DisposeScopeManager.Statistics</c>).
+    /// NativeLeakGuardTests shows that both catch a leak.
     /// </summary>
-    internal static (long Managed, long Native) LiveTensors() => (TorchRuntime.LiveTensorHandles, TorchRuntime.LiveNativeTensors);
+    internal static (long Managed, long Native) LiveTensors() =>
+        (torch.Tensor.TotalCount, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
 
     public virtual void Dispose()
     {
@@ -39,6 +41,6 @@ public abstract class NativeLeakGuard : IDisposable
         var managed = now.Managed - atStart.Managed;
         var native = now.Native - atStart.Native;
         Assert.True(managed == 0 && native == 0,
-            $"test leaked tensors: {managed} managed handles, {native} native tensors still alive");
+            $"test leaked tensors: {managed} tensors alive in the process, {native} on this thread (TorchSharp's counts)");
     }
 }
