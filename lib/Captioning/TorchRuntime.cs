@@ -70,8 +70,35 @@ public static class TorchRuntime
                 }
             }
             NativeFolder = folder;
+            DisableNnpack();
         }
     }
+
+    // LibTorch 2.10 logs "Could not initialize NNPACK! Reason: Unsupported hardware." on every convolution
+    // that probes NNPACK (single-threaded 1x1 convolutions, as in ResNet-50's bottlenecks) on CPUs NNPACK
+    // does not support. PyTorch's switch (torch.backends.nnpack.enabled = False) is not exposed by
+    // TorchSharp, so the preload sets the flag in at::globalContext() through its exported C++ setter.
+    // No result changes: x86-64 builds send those convolutions to oneDNN first; only the failing probe
+    // and its log line stop. Where the symbols are absent (another build), the line is merely cosmetic.
+    private static void DisableNnpack()
+    {
+        try
+        {
+            SetUserEnabledNnpack(GlobalContext(), false);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // only the log line is at stake
+        }
+    }
+
+    // at::globalContext(): returns at::Context&.
+    [DllImport("libtorch_cpu.so", EntryPoint = "_ZN2at13globalContextEv")]
+    private static extern IntPtr GlobalContext();
+
+    // at::Context::setUserEnabledNNPACK(bool): a member function, so `this` comes first.
+    [DllImport("libtorch_cpu.so", EntryPoint = "_ZN2at7Context20setUserEnabledNNPACKEb")]
+    private static extern void SetUserEnabledNnpack(IntPtr context, [MarshalAs(UnmanagedType.U1)] bool enabled);
 
     private static string? NativeFolderOf(Assembly assembly)
     {

@@ -1,12 +1,17 @@
-using Captioning.Torch.Serialization.Pickle;
+using Captioning.Weights.Pickle;
 
-namespace Captioning.Torch.Serialization;
+namespace Captioning.Weights;
 
 /// <summary>
 /// A legacy (torch 0.4-1.5, or <c>_use_new_zipfile_serialization=False</c>) checkpoint: five pickles
 /// (magic number, protocol version, system info, the object, the storage keys) followed by each
 /// storage as an 8-byte little-endian element count and its raw bytes.
 /// </summary>
+/// <remarks>
+/// TorchSharp.PyBridge reads only the zip format (its <c>PyTorchUnpickler</c> throws NotImplementedException
+/// for anything that does not start with a zip signature), so this reader stays: it is format code that
+/// yields storages as bytes, and <see cref="PthCheckpoint"/> turns them into <c>torch.Tensor</c>s.
+/// </remarks>
 internal sealed class LegacyCheckpoint : ICheckpointSource
 {
     // 0x1950a86a20f9469cfc6c as LONG1's little-endian two's complement bytes.
@@ -31,44 +36,38 @@ internal sealed class LegacyCheckpoint : ICheckpointSource
         this.root = root;
     }
 
-    /// <summary>Reads and checks the pickles and the storage table; storage data stays on disk until <see cref="ReadStorage"/>.</summary>
-    public static LegacyCheckpoint Open(string path)
+    /// <summary>
+    /// Reads and checks the pickles and the storage table; storage data stays on disk until <see cref="ReadStorage"/>.
+    /// The stream stays the caller's.
+    /// </summary>
+    public static LegacyCheckpoint Open(FileStream stream, string path)
     {
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-        try
+        var length = stream.Length;
+        var chunk = (int)Math.Min(length, FirstChunk);
+        while (true)
         {
-            var length = stream.Length;
-            var chunk = (int)Math.Min(length, FirstChunk);
-            while (true)
+            var bytes = new byte[chunk];
+            stream.Position = 0;
+            stream.ReadExactly(bytes);
+            try
             {
-                var bytes = new byte[chunk];
-                stream.Position = 0;
-                stream.ReadExactly(bytes);
-                try
-                {
-                    var storages = new LegacyStorages(path);
-                    var (root, end) = ParsePickles(bytes, path, storages);
-                    storages.LocateData(stream, end);
-                    return new LegacyCheckpoint(stream, path, storages, root);
-                }
-                catch (PickleTruncatedException) when (chunk < length && chunk < MaxPickleBytes)
-                {
-                    chunk = (int)Math.Min(Math.Min(length, 4L * chunk), MaxPickleBytes);
-                }
-                catch (PickleTruncatedException e) when (chunk < length)
-                {
-                    throw new CaptioningException($"'{path}': the legacy checkpoint's pickles run past its first {MaxPickleBytes} bytes; they hold only names and shapes (ResNet-50's take about 40 KB), so the file is corrupt or hostile", e);
-                }
-                catch (PickleTruncatedException e)
-                {
-                    throw new CaptioningException(e.Message, e);
-                }
+                var storages = new LegacyStorages(path);
+                var (root, end) = ParsePickles(bytes, path, storages);
+                storages.LocateData(stream, end);
+                return new LegacyCheckpoint(stream, path, storages, root);
             }
-        }
-        catch
-        {
-            stream.Dispose();
-            throw;
+            catch (PickleTruncatedException) when (chunk < length && chunk < MaxPickleBytes)
+            {
+                chunk = (int)Math.Min(Math.Min(length, 4L * chunk), MaxPickleBytes);
+            }
+            catch (PickleTruncatedException e) when (chunk < length)
+            {
+                throw new CaptioningException($"'{path}': the legacy checkpoint's pickles run past its first {MaxPickleBytes} bytes; they hold only names and shapes (ResNet-50's take about 40 KB), so the file is corrupt or hostile", e);
+            }
+            catch (PickleTruncatedException e)
+            {
+                throw new CaptioningException(e.Message, e);
+            }
         }
     }
 
@@ -133,6 +132,8 @@ internal sealed class LegacyCheckpoint : ICheckpointSource
         return bytes;
     }
 
-    /// <inheritdoc/>
-    public void Dispose() => stream.Dispose();
+    /// <summary>Nothing to free: the stream belongs to the caller.</summary>
+    public void Dispose()
+    {
+    }
 }

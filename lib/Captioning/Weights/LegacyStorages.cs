@@ -1,7 +1,8 @@
 using System.Buffers.Binary;
-using Captioning.Torch.Serialization.Pickle;
+using Captioning.Weights.Pickle;
+using TorchSharp;
 
-namespace Captioning.Torch.Serialization;
+namespace Captioning.Weights;
 
 /// <summary>
 /// The storages of a legacy checkpoint: the root storages and views its persistent ids declare,

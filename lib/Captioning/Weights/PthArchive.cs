@@ -1,7 +1,8 @@
 using System.IO.Compression;
-using Captioning.Torch.Serialization.Pickle;
+using Captioning.Weights.Pickle;
+using TorchSharp;
 
-namespace Captioning.Torch.Serialization;
+namespace Captioning.Weights;
 
 /// <summary>
 /// The zip container of a <c>torch.save</c> file: one top folder of any name holding
@@ -15,6 +16,7 @@ internal sealed class PthArchive : ICheckpointSource
     private readonly ZipArchive zip;
     private readonly string path;
     private readonly string prefix;
+    private bool usesLong1;
 
     private PthArchive(ZipArchive zip, string path, string prefix)
     {
@@ -23,43 +25,36 @@ internal sealed class PthArchive : ICheckpointSource
         this.prefix = prefix;
     }
 
-    /// <summary>Opens a zip checkpoint; <see cref="CheckpointSource.Open"/> has already told the formats apart.</summary>
-    public static PthArchive Open(string path)
+    /// <summary>
+    /// Opens a zip checkpoint read from <paramref name="stream"/>, which stays the caller's;
+    /// <see cref="CheckpointSource.Open"/> has already told the formats apart.
+    /// </summary>
+    public static PthArchive Open(FileStream stream, string path)
     {
-        ArgumentNullException.ThrowIfNull(path);
-        if (!File.Exists(path)) throw new CaptioningException($"PyTorch checkpoint '{path}' does not exist");
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        CheckSignature(stream, path);
+        ZipArchive zip;
         try
         {
-            CheckSignature(stream, path);
-            ZipArchive zip;
-            try
-            {
-                zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: false);
-            }
-            catch (InvalidDataException e)
-            {
-                throw new CaptioningException($"'{path}': the zip container is damaged or truncated ({e.Message}); download or save the checkpoint again", e);
-            }
-            try
-            {
-                return new PthArchive(zip, path, FindPrefix(zip, path));
-            }
-            catch
-            {
-                zip.Dispose();
-                throw;
-            }
+            zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new CaptioningException($"'{path}': the zip container is damaged or truncated ({e.Message}); download or save the checkpoint again", e);
+        }
+        try
+        {
+            return new PthArchive(zip, path, FindPrefix(zip, path));
         }
         catch
         {
-            stream.Dispose();
+            zip.Dispose();
             throw;
         }
     }
 
     private static void CheckSignature(FileStream stream, string path)
     {
+        stream.Position = 0;
         var head = new byte[4];
         var read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
         stream.Position = 0;
@@ -91,11 +86,15 @@ internal sealed class PthArchive : ICheckpointSource
         var entry = zip.GetEntry(prefix + "data.pkl")!;
         if (entry.Length > MaxPickleBytes)
             throw new CaptioningException($"'{path}': '{entry.FullName}' declares {entry.Length} bytes; a state-dict pickle holds only names and shapes (ResNet-50's is about 40 KB), so more than {MaxPickleBytes} bytes means a corrupt or hostile file");
-        return PickleReader.Load(ReadAll(entry, path), $"{path}:{entry.FullName}");
+        var root = PickleReader.Load(ReadAll(entry, path), $"{path}:{entry.FullName}", out var long1);
+        usesLong1 = long1;
+        return root;
     }
 
     /// <summary>The raw bytes of a storage, checked against the element count the pickle declares.</summary>
-    public byte[] ReadStorage(StorageRef storage)
+    public byte[] ReadStorage(StorageRef storage) => ReadAll(StorageEntry(storage), path);
+
+    private ZipArchiveEntry StorageEntry(StorageRef storage)
     {
         var name = $"{prefix}data/{storage.Key}";
         var entry = zip.GetEntry(name)
@@ -103,7 +102,37 @@ internal sealed class PthArchive : ICheckpointSource
         var expected = storage.NumEl * storage.DType.ElementSize();
         if (entry.Length != expected)
             throw new CaptioningException($"'{path}': entry '{name}' holds {entry.Length} bytes but the pickle declares {storage.NumEl} {storage.DType} elements ({expected} bytes)");
-        return ReadAll(entry, path);
+        return entry;
+    }
+
+    /// <summary>
+    /// True when TorchSharp.PyBridge's <c>PyTorchUnpickler</c> reads exactly what this archive checked and can
+    /// rebuild every tensor of the pickle: it takes the first entry whose name ends in <c>data.pkl</c> and, for each
+    /// storage, the first entry whose path ends in <c>data/&lt;key&gt;</c>, so those must be this archive's own; each
+    /// storage entry must hold the bytes its pickle declares; and it fills each tensor from the start of its storage
+    /// with <c>torch.empty(size).as_strided(size, stride, offset)</c>, refuses parameters and needs the
+    /// requires_grad argument of <c>_rebuild_tensor_v2</c>, so every tensor must be a dense view at offset 0 built
+    /// by <c>_rebuild_tensor_v2</c>; and it casts sizes to 32-bit ints, which fails for LONG1 integers. A
+    /// <c>torch.save(model.state_dict())</c> file of contiguous tensors always qualifies; views, shared storages
+    /// with offsets and parameters inside wrapper dicts do not. Call after <see cref="ReadPickle"/>.
+    /// </summary>
+    public bool PyBridgeReadsAsChecked(IReadOnlyCollection<PickledTensor> tensors)
+    {
+        if (usesLong1) return false;
+        var firstPickle = zip.Entries.FirstOrDefault(e => e.Name.EndsWith("data.pkl", StringComparison.Ordinal));
+        if (firstPickle?.FullName != prefix + "data.pkl") return false;
+        foreach (var tensor in tensors)
+        {
+            if (tensor.Rebuilder != "_rebuild_tensor_v2" || tensor.Offset != 0 || !StridedView.IsContiguous(tensor.Size, tensor.Stride)) return false;
+            var numel = tensor.Size.Aggregate(1L, (n, s) => n * s);
+            if (numel > tensor.Storage.NumEl) return false;
+            var name = $"{prefix}data/{tensor.Storage.Key}";
+            var entry = zip.GetEntry(name);
+            if (entry == null || entry.Length != tensor.Storage.NumEl * tensor.Storage.DType.ElementSize()) return false;
+            var found = zip.Entries.First(e => e.FullName.EndsWith($"data/{tensor.Storage.Key}", StringComparison.Ordinal));
+            if (found.FullName != name) return false;
+        }
+        return true;
     }
 
     private static byte[] ReadAll(ZipArchiveEntry entry, string path)

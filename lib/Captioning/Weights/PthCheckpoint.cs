@@ -1,12 +1,26 @@
-using Captioning.Torch.Serialization.Pickle;
+using System.Collections;
+using Captioning.Weights.Pickle;
+using TorchSharp;
+using TorchSharp.PyBridge;
+using static TorchSharp.torch;
 
-namespace Captioning.Torch.Serialization;
+namespace Captioning.Weights;
 
 /// <summary>
 /// Reads state dicts from PyTorch checkpoints (<c>torch.save</c> files: the zip format of torch 1.6
 /// and later, and the legacy pickle format of torch 0.4-1.5 that torchvision's older .pth weights use)
 /// without Python and without executing anything the file names.
 /// </summary>
+/// <remarks>
+/// Every file first goes through our restricted unpickler (<see cref="PickleReader"/>): a pickle that names any
+/// global outside <see cref="TorchPickleGlobals"/>' state-dict whitelist is refused there, before anything else
+/// reads it. Only then does a zip checkpoint go to TorchSharp.PyBridge (<c>PyTorchUnpickler.UnpickleStateDict</c>),
+/// from the same open stream, so it reads the very bytes that were checked, and only when it reads them as we do
+/// (<see cref="PthArchive.PyBridgeReadsAsChecked"/>). PyBridge does not read the legacy format, returns dicts
+/// unordered, cannot rebuild strided views or parameters and names neither file nor key in its errors, so legacy
+/// files, checkpoints holding such tensors and every damaged file are materialised here from the checked
+/// description, with the messages this reader always gave.
+/// </remarks>
 public static class PthCheckpoint
 {
     /// <summary>Wrapper keys tried, in order, when a checkpoint is a dict holding the state dict rather than the state dict itself.</summary>
@@ -24,39 +38,119 @@ public static class PthCheckpoint
     /// </summary>
     public static TensorDictionary LoadStateDict(string path, string? key = null, Device? device = null)
     {
-        using var archive = CheckpointSource.Open(path);
-        var root = archive.ReadPickle();
-        var (stateDict, where) = Select(root, key, path);
-        var entries = TensorEntries(stateDict, where, path);
-        return Materialize(archive, entries, device, path);
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path)) throw new CaptioningException($"PyTorch checkpoint '{path}' does not exist");
+        // One stream for the check and the read, so a file replaced in between cannot slip past the check.
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        List<string> route;
+        List<(string Name, PickledTensor Tensor)> entries;
+        using (var source = CheckpointSource.Open(stream, path))
+        {
+            var root = source.ReadPickle();
+            var (stateDict, keys) = Select(root, key, path);
+            route = keys;
+            entries = TensorEntries(stateDict, string.Join('/', keys), path);
+            if (source is not PthArchive archive || !archive.PyBridgeReadsAsChecked(AllTensors(root)))
+                return Materialize(source, entries, device, path);
+        }
+        return LoadWithPyBridge(stream, route, entries, device, path);
     }
 
-    private static (PickleDict Dict, string Where) Select(object? root, string? key, string path)
+    /// <summary>
+    /// Reads a checked zip checkpoint with TorchSharp.PyBridge and keeps the tensors of the selected state dict,
+    /// in the pickle's order (PyBridge's dicts are unordered hashtables).
+    /// </summary>
+    private static TensorDictionary LoadWithPyBridge(FileStream stream, List<string> route, List<(string Name, PickledTensor Tensor)> entries,
+        Device? device, string path)
+    {
+        // PyBridge makes a scratch tensor per tensor and reads every tensor of the file, wrappers' included: the
+        // scope frees all of them but those the dictionary takes (TensorDictionary.Add detaches them).
+        using var scope = NewDisposeScope();
+        Hashtable selected;
+        try
+        {
+            stream.Position = 0;
+            selected = PyTorchUnpickler.UnpickleStateDict(stream, leaveOpen: true);
+            foreach (var key in route) selected = (Hashtable)selected[key]!;
+        }
+        catch (Exception e) when (e is not CaptioningException and not OutOfMemoryException)
+        {
+            throw new CaptioningException($"'{path}': TorchSharp.PyBridge could not read the checkpoint after it passed the pickle check ({e.GetType().Name}: {e.Message})", e);
+        }
+        var result = new TensorDictionary();
+        try
+        {
+            var taken = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
+            foreach (var (name, pickled) in entries)
+            {
+                var tensor = (Tensor)selected[name]!;
+                if (tensor.dtype != pickled.Storage.DType || !tensor.shape.SequenceEqual(pickled.Size))
+                    throw new CaptioningException($"'{path}': TorchSharp.PyBridge read tensor '{name}' as {tensor.dtype} [{string.Join(", ", tensor.shape)}], but its pickle declares {pickled.Storage.DType} [{string.Join(", ", pickled.Size)}]");
+                // A tensor pickled once and named twice comes back as one object; each name owns its own, as Materialize does.
+                var own = taken.Add(tensor) ? tensor : tensor.clone();
+                result.Add(name, device is null || device.type == DeviceType.CPU ? own : own.to(device));
+            }
+            return result;
+        }
+        catch
+        {
+            result.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Every tensor the pickle describes, wherever it sits (PyBridge rebuilds them all, not only the selected state dict's).</summary>
+    internal static List<PickledTensor> AllTensors(object? root)
+    {
+        var found = new List<PickledTensor>();
+        var seen = new HashSet<object>(ReferenceEqualityComparer.Instance);
+        var pending = new Stack<object?>();
+        pending.Push(root);
+        while (pending.Count > 0)
+        {
+            var value = pending.Pop();
+            if (value == null || !seen.Add(value)) continue;
+            switch (value)
+            {
+                case PickledTensor tensor: found.Add(tensor); break;
+                case PickleDict dict:
+                    foreach (var (_, item) in dict.Items) pending.Push(item);
+                    foreach (var (_, attribute) in dict.Attributes) pending.Push(attribute);
+                    break;
+                case List<object?> list: foreach (var item in list) pending.Push(item); break;
+                case object?[] tuple: foreach (var item in tuple) pending.Push(item); break;
+            }
+        }
+        return found;
+    }
+
+    private static (PickleDict Dict, List<string> Keys) Select(object? root, string? key, string path)
     {
         if (key != null)
         {
             var current = root;
-            var where = "";
+            var keys = new List<string>();
             foreach (var part in key.Split('/'))
             {
+                var where = string.Join('/', keys);
                 if (current is not PickleDict dict)
                     throw new CaptioningException($"'{path}': cannot look up '{part}' in {(where.Length == 0 ? "the checkpoint" : $"'{where}'")}, which is {PickleValues.Describe(current)}, not a dict");
-                where = where.Length == 0 ? part : $"{where}/{part}";
+                keys.Add(part);
                 if (!dict.TryGet(part, out current))
-                    throw new CaptioningException($"'{path}': no key '{where}' in the checkpoint; available keys there: {KeyList(dict)}");
+                    throw new CaptioningException($"'{path}': no key '{string.Join('/', keys)}' in the checkpoint; available keys there: {KeyList(dict)}");
             }
             return current is PickleDict found
-                ? (found, where)
-                : throw new CaptioningException($"'{path}': key '{where}' holds {PickleValues.Describe(current)}, not a state dict");
+                ? (found, keys)
+                : throw new CaptioningException($"'{path}': key '{string.Join('/', keys)}' holds {PickleValues.Describe(current)}, not a state dict");
         }
 
         if (root is not PickleDict top)
             throw new CaptioningException($"'{path}': the checkpoint holds {PickleValues.Describe(root)}, not a state dict; save one with torch.save(model.state_dict(), path)");
-        if (top.Items.All(kv => kv.Value is PickledTensor)) return (top, "");
+        if (top.Items.All(kv => kv.Value is PickledTensor)) return (top, []);
         foreach (var wrapper in WrapperKeys)
         {
             if (top.TryGet(wrapper, out var inner) && inner is PickleDict dict && dict.Items.All(kv => kv.Value is PickledTensor))
-                return (dict, wrapper);
+                return (dict, [wrapper]);
         }
         var offender = top.Items.First(kv => kv.Value is not PickledTensor);
         throw new CaptioningException(
@@ -120,11 +214,11 @@ public static class PthCheckpoint
         if (extent > t.Storage.NumEl)
             throw new CaptioningException($"'{path}': tensor '{name}' (offset {t.Offset}, sizes [{string.Join(", ", t.Size)}], strides [{string.Join(", ", t.Stride)}]) reads past the end of storage '{t.Storage.Key}' of {t.Storage.NumEl} elements");
         var numel = t.Size.Aggregate(1L, (n, s) => n * s);
-        if (numel == 0) return Tensor.FromBytes([], t.Storage.DType, t.Size, device);
+        if (numel == 0) return TensorBytes.FromBytes([], t.Storage.DType, t.Size, device);
         if (StridedView.IsContiguous(t.Size, t.Stride))
-            return Tensor.FromBytes(storage.AsSpan((int)(t.Offset * elementSize), (int)(numel * elementSize)), t.Storage.DType, t.Size, device);
+            return TensorBytes.FromBytes(storage.AsSpan((int)(t.Offset * elementSize), (int)(numel * elementSize)), t.Storage.DType, t.Size, device);
         var gathered = StridedView.Gather(storage, elementSize, t.Offset, t.Size, t.Stride);
-        return Tensor.FromBytes(gathered, t.Storage.DType, t.Size, device);
+        return TensorBytes.FromBytes(gathered, t.Storage.DType, t.Size, device);
     }
 
     private static string At(string where) => where.Length == 0 ? "" : $" '{where}'";

@@ -1,4 +1,6 @@
-namespace Captioning.Torch.Serialization;
+using static TorchSharp.torch;
+
+namespace Captioning.Weights;
 
 /// <summary>One tensor's entry in a safetensors header: name, element type, shape and byte range within the data section.</summary>
 /// <param name="Name">The tensor's key (a state-dict name).</param>
@@ -6,7 +8,7 @@ namespace Captioning.Torch.Serialization;
 /// <param name="Shape">Size of every dimension (empty for a 0-d tensor).</param>
 /// <param name="Begin">First byte of the tensor's data, relative to the start of the data section.</param>
 /// <param name="End">One past the last byte of the tensor's data, relative to the start of the data section.</param>
-public sealed record SafeTensorInfo(string Name, DType DType, long[] Shape, long Begin, long End)
+public sealed record SafeTensorInfo(string Name, ScalarType DType, long[] Shape, long Begin, long End)
 {
     /// <summary>Number of bytes the tensor's data occupies.</summary>
     public long ByteCount => End - Begin;
@@ -18,35 +20,40 @@ internal static class SafeTensorDTypes
     /// <summary>The names this reader understands, for error messages.</summary>
     public const string Supported = "F64, F32, F16, BF16, I64, I32, I16, I8, U8, BOOL";
 
-    public static string Name(DType dtype) => dtype switch
+    public static bool IsSupported(ScalarType dtype) => NameOrNull(dtype) != null;
+
+    public static string Name(ScalarType dtype) =>
+        NameOrNull(dtype) ?? throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "no safetensors name for this dtype");
+
+    private static string? NameOrNull(ScalarType dtype) => dtype switch
     {
-        DType.Float64 => "F64",
-        DType.Float32 => "F32",
-        DType.Float16 => "F16",
-        DType.BFloat16 => "BF16",
-        DType.Int64 => "I64",
-        DType.Int32 => "I32",
-        DType.Int16 => "I16",
-        DType.Int8 => "I8",
-        DType.UInt8 => "U8",
-        DType.Bool => "BOOL",
-        _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "no safetensors name for this dtype"),
+        ScalarType.Float64 => "F64",
+        ScalarType.Float32 => "F32",
+        ScalarType.Float16 => "F16",
+        ScalarType.BFloat16 => "BF16",
+        ScalarType.Int64 => "I64",
+        ScalarType.Int32 => "I32",
+        ScalarType.Int16 => "I16",
+        ScalarType.Int8 => "I8",
+        ScalarType.Byte => "U8",
+        ScalarType.Bool => "BOOL",
+        _ => null,
     };
 
-    public static bool TryParse(string name, out DType dtype)
+    public static bool TryParse(string name, out ScalarType dtype)
     {
-        DType? parsed = name switch
+        ScalarType? parsed = name switch
         {
-            "F64" => DType.Float64,
-            "F32" => DType.Float32,
-            "F16" => DType.Float16,
-            "BF16" => DType.BFloat16,
-            "I64" => DType.Int64,
-            "I32" => DType.Int32,
-            "I16" => DType.Int16,
-            "I8" => DType.Int8,
-            "U8" => DType.UInt8,
-            "BOOL" => DType.Bool,
+            "F64" => ScalarType.Float64,
+            "F32" => ScalarType.Float32,
+            "F16" => ScalarType.Float16,
+            "BF16" => ScalarType.BFloat16,
+            "I64" => ScalarType.Int64,
+            "I32" => ScalarType.Int32,
+            "I16" => ScalarType.Int16,
+            "I8" => ScalarType.Int8,
+            "U8" => ScalarType.Byte,
+            "BOOL" => ScalarType.Bool,
             _ => null,
         };
         dtype = parsed ?? default;
@@ -57,18 +64,18 @@ internal static class SafeTensorDTypes
     /// Position in the reference implementation's dtype enum, which is ordered by alignment; its
     /// writer puts larger ranks first so that every tensor's data stays aligned to its element size.
     /// </summary>
-    public static int AlignmentRank(DType dtype) => dtype switch
+    public static int AlignmentRank(ScalarType dtype) => dtype switch
     {
-        DType.Bool => 0,
-        DType.UInt8 => 1,
-        DType.Int8 => 2,
-        DType.Int16 => 5,
-        DType.Float16 => 7,
-        DType.BFloat16 => 8,
-        DType.Int32 => 9,
-        DType.Float32 => 11,
-        DType.Float64 => 12,
-        DType.Int64 => 13,
+        ScalarType.Bool => 0,
+        ScalarType.Byte => 1,
+        ScalarType.Int8 => 2,
+        ScalarType.Int16 => 5,
+        ScalarType.Float16 => 7,
+        ScalarType.BFloat16 => 8,
+        ScalarType.Int32 => 9,
+        ScalarType.Float32 => 11,
+        ScalarType.Float64 => 12,
+        ScalarType.Int64 => 13,
         _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "no safetensors name for this dtype"),
     };
 }

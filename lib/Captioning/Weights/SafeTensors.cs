@@ -1,11 +1,23 @@
 using System.IO.MemoryMappedFiles;
+using TorchSharp;
+using static TorchSharp.torch;
 
-namespace Captioning.Torch.Serialization;
+namespace Captioning.Weights;
 
 /// <summary>
 /// Reads and writes the safetensors format: an 8-byte little-endian header length, a JSON header
 /// naming every tensor's dtype, shape and byte range, then the raw little-endian data.
 /// </summary>
+/// <remarks>
+/// This is our own reader and writer rather than TorchSharp.PyBridge's <c>Safetensors</c>: sealed checkpoints
+/// and feature stores keep a SHA-256 seal in the header's <c>__metadata__</c>, which PyBridge's
+/// <c>SaveStateDict</c> cannot write (nor <c>LoadStateDict</c> return); its writer does not lay tensors out as the
+/// reference writer does (alignment order, padded header), so files would stop being byte-identical
+/// across releases; and its reader checks neither the header's size limit nor that the byte ranges tile
+/// the data exactly (overlaps, gaps, truncation), so a damaged file would load or fail with a bare
+/// <see cref="NotImplementedException"/> instead of the messages below. The format is 40 lines of JSON
+/// and offsets: it is file-format code, not a binding.
+/// </remarks>
 public static class SafeTensors
 {
     /// <summary>
@@ -91,8 +103,9 @@ public static class SafeTensors
                 file.Write(header);
                 foreach (var info in ordered)
                 {
-                    // One tensor's bytes at a time, so saving never holds a second copy of the whole model.
-                    file.Write(tensors[info.Name].ToBytes());
+                    // One tensor's bytes at a time, straight from its memory (a copy only for GPU or strided tensors).
+                    using var bytes = TensorBytes.Of(tensors[info.Name]);
+                    file.Write(bytes.Span);
                 }
                 file.Flush(flushToDisk: true);
             }
@@ -118,7 +131,7 @@ public static class SafeTensors
             if (file.Length == header.DataStart)
             {
                 // Nothing to map (only empty tensors); an empty mapping is not allowed.
-                foreach (var info in header.Tensors) result.Add(info.Name, Tensor.FromBytes([], info.DType, info.Shape, device));
+                foreach (var info in header.Tensors) result.Add(info.Name, TensorBytes.FromBytes([], info.DType, info.Shape, device));
                 return result;
             }
             using var mapping = MemoryMappedFile.CreateFromFile(file, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: true);
@@ -133,7 +146,7 @@ public static class SafeTensors
                     if (info.ByteCount > int.MaxValue)
                         throw new CaptioningException($"safetensors file '{path}': tensor '{info.Name}' holds {info.ByteCount} bytes; tensors over 2 GiB are not supported");
                     var bytes = new ReadOnlySpan<byte>(data + info.Begin, (int)info.ByteCount);
-                    result.Add(info.Name, Tensor.FromBytes(bytes, info.DType, info.Shape, device));
+                    result.Add(info.Name, TensorBytes.FromBytes(bytes, info.DType, info.Shape, device));
                 }
             }
             finally
@@ -167,7 +180,11 @@ public static class SafeTensors
     private static string DataHash(List<SafeTensorInfo> ordered, IReadOnlyDictionary<string, Tensor> tensors)
     {
         using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
-        foreach (var info in ordered) sha.AppendData(tensors[info.Name].ToBytes());
+        foreach (var info in ordered)
+        {
+            using var bytes = TensorBytes.Of(tensors[info.Name]);
+            sha.AppendData(bytes.Span);
+        }
         return Convert.ToHexStringLower(sha.GetHashAndReset());
     }
 
@@ -182,18 +199,20 @@ public static class SafeTensors
     /// <summary>The reference writer's order: larger element alignment first, then names by UTF-8 bytes; offsets follow from it.</summary>
     private static List<SafeTensorInfo> Layout(IReadOnlyDictionary<string, Tensor> tensors, string path)
     {
-        var entries = new List<(string Name, DType DType, long[] Shape, long Bytes)>();
+        var entries = new List<(string Name, ScalarType DType, long[] Shape, long Bytes)>();
         foreach (var (name, tensor) in tensors)
         {
             if (string.IsNullOrEmpty(name) || name == "__metadata__")
                 throw new CaptioningException($"cannot write safetensors file '{path}': '{name}' is not a valid tensor name (empty or reserved)");
-            if (tensor == null || tensor.IsDisposed)
+            if (tensor is null || tensor.IsInvalid)
                 throw new CaptioningException($"cannot write safetensors file '{path}': tensor '{name}' is null or disposed");
-            var dtype = tensor.DType;
-            var bytes = tensor.NumEl * dtype.ElementSize();
+            var dtype = tensor.dtype;
+            if (!SafeTensorDTypes.IsSupported(dtype))
+                throw new CaptioningException($"cannot write safetensors file '{path}': tensor '{name}' has dtype {dtype}, which safetensors files here do not hold (supported: {SafeTensorDTypes.Supported})");
+            var bytes = tensor.NumberOfElements * dtype.ElementSize();
             if (bytes > Array.MaxLength)
                 throw new CaptioningException($"cannot write safetensors file '{path}': tensor '{name}' holds {bytes} bytes; tensors over 2 GiB are not supported");
-            entries.Add((name, dtype, tensor.Shape, bytes));
+            entries.Add((name, dtype, tensor.shape, bytes));
         }
         entries.Sort((a, b) =>
         {

@@ -1,8 +1,9 @@
 using System.Text;
 using System.Text.Unicode;
 using System.Text.Json;
+using TorchSharp;
 
-namespace Captioning.Torch.Serialization;
+namespace Captioning.Weights;
 
 /// <summary>A parsed and validated safetensors header: tensors in data order, free-form metadata and where the data starts.</summary>
 internal sealed record SafeTensorsHeader(IReadOnlyList<SafeTensorInfo> Tensors, IReadOnlyDictionary<string, string> Metadata, long DataStart)

@@ -1,4 +1,4 @@
-namespace Captioning.Torch.Serialization;
+namespace Captioning.Weights;
 
 /// <summary>
 /// Turns a strided view of a raw storage (offset, sizes, strides in elements, as PyTorch pickles

@@ -1,7 +1,8 @@
 using System.Collections;
 using System.Diagnostics.CodeAnalysis;
+using static TorchSharp.torch;
 
-namespace Captioning.Torch;
+namespace Captioning.Weights;
 
 /// <summary>
 /// An insertion-ordered map from names (state-dict keys) to tensors that owns its tensors:
@@ -28,14 +29,14 @@ public sealed class TensorDictionary : IReadOnlyDictionary<string, Tensor>, IDis
             ? tensor
             : throw new KeyNotFoundException($"no tensor named '{name}' (the dictionary holds {Count} tensors)");
 
-    /// <summary>Adds a tensor the dictionary takes ownership of (it is taken out of any dispose scope).</summary>
+    /// <summary>Adds a tensor the dictionary takes ownership of (it is detached from any dispose scope, so leaving the scope does not free it).</summary>
     public void Add(string name, Tensor tensor)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(tensor);
         if (byName.ContainsKey(name)) throw new ArgumentException($"a tensor named '{name}' is already in the dictionary", nameof(name));
-        byName.Add(name, tensor.DetachFromScope());
+        byName.Add(name, tensor.DetachFromDisposeScope());
         order.Add(name);
     }
 

@@ -1,7 +1,9 @@
-using Captioning.Torch;
+using Captioning.Data;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
 using Xunit;
 
-namespace Captioning.Tests.Torch;
+namespace Captioning.Tests.Data;
 
 public class ImageCodecTests : NativeLeakGuard
 {
@@ -48,5 +50,37 @@ public class ImageCodecTests : NativeLeakGuard
     {
         var e = Assert.Throws<CaptioningException>(() => ImageCodec.Decode(new byte[] { 1, 2, 3, 4, 5, 6, 7, 8 }));
         Assert.StartsWith("image bytes: ", e.Message);
+    }
+
+    [Fact]
+    public void Decode_RefusesImageOverThePixelLimitNamingItsSize()
+    {
+        var png = ImageCodec.EncodePng(Image); // 3x2 = 6 pixels
+        var e = Assert.Throws<CaptioningException>(() => ImageCodec.Decode(png, maxPixels: 5));
+        Assert.Equal("image bytes: cannot decode image bytes: 3x2 is 6 pixels, over the limit of 5", e.Message);
+        Assert.Equal(Image.Pixels, ImageCodec.Decode(png, maxPixels: 6).Pixels);
+    }
+
+    [Fact]
+    public void Decode_TakesTheFirstFrameOfAnAnimation()
+    {
+        using var animation = new Image<Rgb24>(2, 2, new Rgb24(200, 0, 0));
+        using (var second = new Image<Rgb24>(2, 2, new Rgb24(0, 0, 200)))
+            animation.Frames.AddFrame(second.Frames.RootFrame);
+        using var gif = new MemoryStream();
+        animation.SaveAsGif(gif);
+        var decoded = ImageCodec.Decode(gif.ToArray());
+        Assert.Equal((2, 2), (decoded.Width, decoded.Height));
+        Assert.Equal(200, decoded.Pixels[0]);
+        Assert.Equal(0, decoded.Pixels[2]);
+    }
+
+    [Fact]
+    public void Decode_RefusesTruncatedPngAndJpeg()
+    {
+        var png = ImageCodec.EncodePng(Image);
+        var jpeg = ImageCodec.EncodeJpeg(Image);
+        Assert.Contains("truncated", Assert.Throws<CaptioningException>(() => ImageCodec.Decode(png[..^12])).Message);
+        Assert.Contains("truncated", Assert.Throws<CaptioningException>(() => ImageCodec.Decode(jpeg[..^2])).Message);
     }
 }

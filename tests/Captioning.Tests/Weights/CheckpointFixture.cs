@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Captioning.Tests.Torch.Serialization;
+namespace Captioning.Tests.Weights;
 
 /// <summary>
 /// Runs make_checkpoints.py once (Debian's python3-torch writes every .pth the tests read) into a
@@ -13,7 +13,7 @@ public sealed class CheckpointFixture : IDisposable
         Folder = Path.Combine(Path.GetTempPath(), $"captioning-pth-{Guid.NewGuid():N}");
         Directory.CreateDirectory(Folder);
         Marker = Path.Combine(Path.GetTempPath(), $"PWNED_{Guid.NewGuid():N}");
-        var script = PythonOracle.Script("Torch", "Serialization", "make_checkpoints.py");
+        var script = PythonOracle.Script("Weights", "make_checkpoints.py");
         PythonOracle.Run([script, Folder, Marker]);
         using var json = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(Folder, "expected.json")));
         foreach (var file in json.RootElement.EnumerateObject())

@@ -1,8 +1,8 @@
-using Captioning.Torch;
-using Captioning.Torch.Serialization;
+using Captioning.Weights;
 using Xunit;
+using static TorchSharp.torch;
 
-namespace Captioning.Tests.Torch.Serialization;
+namespace Captioning.Tests.Weights;
 
 /// <summary>Reads legacy (non-zip) checkpoints written by Debian's python3-torch and compares every value with what Python holds.</summary>
 [Trait("Category", "Oracle")]
@@ -27,11 +27,11 @@ public sealed class LegacyCheckpointTests : NativeLeakGuard, IClassFixture<Check
         using var tensors = PthCheckpoint.Load(oracle.PathOf("legacy.pth"));
         Assert.Equal(oracle.Expected["model.pth"].Count, tensors.Count);
         Assert.Equal(["0.weight", "0.bias", "1.weight", "1.bias", "1.running_mean"], tensors.Keys.Take(5));
-        Assert.Equal(1L, tensors["1.num_batches_tracked"].ToArray<long>().Single());
-        Assert.Equal(DType.Float16, tensors["extra.half"].DType);
-        Assert.Equal(new float[] { 0, 3, 6, 9, 12, 1, 4, 7, 10, 13, 2, 5, 8, 11, 14 }, tensors["extra.transposed"].ToArray<float>());
-        Assert.Equal(new float[] { 2.5f, 3, 3.5f, 4, 4.5f, 5 }, tensors["extra.shared_slice"].ToArray<float>());
-        Assert.Equal(new float[] { 1, 4, 7, 10 }, tensors["extra.shared_column"].ToArray<float>());
+        Assert.Equal(1L, tensors["1.num_batches_tracked"].item<long>());
+        Assert.Equal(ScalarType.Float16, tensors["extra.half"].dtype);
+        Assert.Equal(new float[] { 0, 3, 6, 9, 12, 1, 4, 7, 10, 13, 2, 5, 8, 11, 14 }, tensors["extra.transposed"].data<float>().ToArray());
+        Assert.Equal(new float[] { 2.5f, 3, 3.5f, 4, 4.5f, 5 }, tensors["extra.shared_slice"].data<float>().ToArray());
+        Assert.Equal(new float[] { 1, 4, 7, 10 }, tensors["extra.shared_column"].data<float>().ToArray());
     }
 
     [Fact]
@@ -40,9 +40,9 @@ public sealed class LegacyCheckpointTests : NativeLeakGuard, IClassFixture<Check
         // root = arange(12) * 0.25; the view is root[4:10]; from_view has offset 1, sizes (2, 2), strides (1, 2).
         using var tensors = PthCheckpoint.Load(oracle.PathOf("legacy-handmade.pth"));
         Assert.Equal(["from_view", "from_root", "old_rebuild"], tensors.Keys);
-        Assert.Equal(new float[] { 1.25f, 1.75f, 1.5f, 2 }, tensors["from_view"].ToArray<float>());
-        Assert.Equal(new float[] { 0, 1, 2 }, tensors["from_root"].ToArray<float>());
-        Assert.Equal(new long[] { 6, 1L << 40 }, tensors["old_rebuild"].ToArray<long>());
+        Assert.Equal(new float[] { 1.25f, 1.75f, 1.5f, 2 }, tensors["from_view"].data<float>().ToArray());
+        Assert.Equal(new float[] { 0, 1, 2 }, tensors["from_root"].data<float>().ToArray());
+        Assert.Equal(new long[] { 6, 1L << 40 }, tensors["old_rebuild"].data<long>().ToArray());
     }
 
     [Fact]
@@ -50,7 +50,7 @@ public sealed class LegacyCheckpointTests : NativeLeakGuard, IClassFixture<Check
     {
         using var tensors = PthCheckpoint.Load(oracle.PathOf("legacy-long-key.pth"));
         Assert.Equal(1_500_000, tensors.Keys.Single().Length);
-        Assert.Equal(new float[] { 0, 1, 2 }, tensors.Values.Single().ToArray<float>());
+        Assert.Equal(new float[] { 0, 1, 2 }, tensors.Values.Single().data<float>().ToArray());
     }
 
     [Fact]

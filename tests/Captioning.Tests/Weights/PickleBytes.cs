@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 
-namespace Captioning.Tests.Torch.Serialization;
+namespace Captioning.Tests.Weights;
 
 /// <summary>Writes pickle opcodes by hand, so tests can craft pickles Python would never emit (or should never be trusted with).</summary>
 internal sealed class PickleBytes

@@ -1,9 +1,9 @@
-using Captioning.Torch;
-using Captioning.Torch.Serialization;
-using Captioning.Torch.Serialization.Pickle;
+using Captioning.Weights;
+using Captioning.Weights.Pickle;
 using Xunit;
+using static TorchSharp.torch;
 
-namespace Captioning.Tests.Torch.Serialization;
+namespace Captioning.Tests.Weights;
 
 public sealed class PickleReaderTests
 {
@@ -121,7 +121,7 @@ public sealed class PickleReaderTests
     {
         var pickle = new PickleBytes().Proto(2).Tensor("HalfStorage", "7", 12, 2, [2, 3], [1, 2]).Op('.').ToArray();
         var t = Assert.IsType<PickledTensor>(PickleReader.Load(pickle, "f"));
-        Assert.Equal(new StorageRef("7", DType.Float16, 12, "cpu"), t.Storage);
+        Assert.Equal(new StorageRef("7", ScalarType.Float16, 12, "cpu"), t.Storage);
         Assert.Equal(2, t.Offset);
         Assert.Equal(new long[] { 2, 3 }, t.Size);
         Assert.Equal(new long[] { 1, 2 }, t.Stride);

@@ -1,8 +1,9 @@
-using Captioning.Torch;
-using Captioning.Torch.Serialization;
+using Captioning.Weights;
+using TorchSharp;
 using Xunit;
+using static TorchSharp.torch;
 
-namespace Captioning.Tests.Torch.Serialization;
+namespace Captioning.Tests.Weights;
 
 /// <summary>Reads checkpoints written by Debian's python3-torch (torch.save) and compares every value with what Python holds.</summary>
 [Trait("Category", "Oracle")]
@@ -16,10 +17,22 @@ public sealed class PthCheckpointTests : NativeLeakGuard, IClassFixture<Checkpoi
     [InlineData("model.pth")]
     [InlineData("model-proto4.pth")]
     [InlineData("renamed.pth")]
+    [InlineData("plain.pth")]
     public void Load_MatchesPythonValuesForEveryTensor(string file)
     {
         using var tensors = PthCheckpoint.Load(oracle.PathOf(file));
         AssertMatches(oracle.Expected[file], tensors);
+    }
+
+    [Fact]
+    public void Load_HandsDenseStateDictsToPyBridgeAndRebuildsViewsAndParametersItself()
+    {
+        Assert.True(PthArchiveTests.ReadThroughPyBridge(oracle.PathOf("plain.pth")));
+        Assert.True(PthArchiveTests.ReadThroughPyBridge(oracle.PathOf("renamed.pth")));
+        Assert.False(PthArchiveTests.ReadThroughPyBridge(oracle.PathOf("model.pth"))); // transposed and shared-storage views
+        Assert.False(PthArchiveTests.ReadThroughPyBridge(oracle.PathOf("wrapped.pth"))); // an nn.Parameter
+        using var tensors = PthCheckpoint.Load(oracle.PathOf("plain.pth"));
+        Assert.Equal(oracle.Expected["plain.pth"].Keys, tensors.Keys); // PyBridge's hashtable order is not kept
     }
 
     [Fact]
@@ -31,14 +44,14 @@ public sealed class PthCheckpointTests : NativeLeakGuard, IClassFixture<Checkpoi
              "extra.half", "extra.bf16", "extra.mask", "extra.bytes", "extra.int8", "extra.int16", "extra.int32", "extra.double",
              "extra.scalar", "extra.empty", "extra.transposed", "extra.shared_slice", "extra.shared_column"],
             tensors.Keys);
-        Assert.Equal(DType.Int64, tensors["1.num_batches_tracked"].DType);
-        Assert.Equal(1L, tensors["1.num_batches_tracked"].ToArray<long>().Single());
-        Assert.Equal(DType.Float16, tensors["extra.half"].DType);
-        Assert.Equal(DType.BFloat16, tensors["extra.bf16"].DType);
-        Assert.Equal(new[] { true, false, true }, tensors["extra.mask"].ToArray<bool>());
-        Assert.Equal(new[] { 3.5f }, tensors["extra.scalar"].ToArray<float>());
-        Assert.Empty(tensors["extra.scalar"].Shape);
-        Assert.Equal(new long[] { 0, 3 }, tensors["extra.empty"].Shape);
+        Assert.Equal(ScalarType.Int64, tensors["1.num_batches_tracked"].dtype);
+        Assert.Equal(1L, tensors["1.num_batches_tracked"].item<long>());
+        Assert.Equal(ScalarType.Float16, tensors["extra.half"].dtype);
+        Assert.Equal(ScalarType.BFloat16, tensors["extra.bf16"].dtype);
+        Assert.Equal(new[] { true, false, true }, tensors["extra.mask"].data<bool>().ToArray());
+        Assert.Equal(new[] { 3.5f }, tensors["extra.scalar"].data<float>().ToArray());
+        Assert.Empty(tensors["extra.scalar"].shape);
+        Assert.Equal(new long[] { 0, 3 }, tensors["extra.empty"].shape);
     }
 
     [Fact]
@@ -46,20 +59,20 @@ public sealed class PthCheckpointTests : NativeLeakGuard, IClassFixture<Checkpoi
     {
         using var tensors = PthCheckpoint.Load(oracle.PathOf("model.pth"));
         // arange(15).reshape(5, 3).t(): row i holds i, i+3, i+6, ...
-        Assert.Equal(new long[] { 3, 5 }, tensors["extra.transposed"].Shape);
-        Assert.Equal(new float[] { 0, 3, 6, 9, 12, 1, 4, 7, 10, 13, 2, 5, 8, 11, 14 }, tensors["extra.transposed"].ToArray<float>());
-        Assert.True(tensors["extra.transposed"].IsContiguous);
+        Assert.Equal(new long[] { 3, 5 }, tensors["extra.transposed"].shape);
+        Assert.Equal(new float[] { 0, 3, 6, 9, 12, 1, 4, 7, 10, 13, 2, 5, 8, 11, 14 }, tensors["extra.transposed"].data<float>().ToArray());
+        Assert.True(tensors["extra.transposed"].is_contiguous());
         // base = arange(24) * 0.5; base[5:11] and base.view(4, 6)[:, 2].
-        Assert.Equal(new float[] { 2.5f, 3, 3.5f, 4, 4.5f, 5 }, tensors["extra.shared_slice"].ToArray<float>());
-        Assert.Equal(new float[] { 1, 4, 7, 10 }, tensors["extra.shared_column"].ToArray<float>());
+        Assert.Equal(new float[] { 2.5f, 3, 3.5f, 4, 4.5f, 5 }, tensors["extra.shared_slice"].data<float>().ToArray());
+        Assert.Equal(new float[] { 1, 4, 7, 10 }, tensors["extra.shared_column"].data<float>().ToArray());
     }
 
     [Fact]
     public void Load_PutsTensorsOnTheRequestedDevice()
     {
-        using var tensors = PthCheckpoint.Load(oracle.PathOf("renamed.pth"), Device.Cpu);
-        Assert.All(tensors.Values, t => Assert.Equal(DeviceType.Cpu, t.Device.Type));
-        Assert.Equal(new[] { 1.5f, -2.0f }, tensors["fc.bias"].ToArray<float>());
+        using var tensors = PthCheckpoint.Load(oracle.PathOf("renamed.pth"), CPU);
+        Assert.All(tensors.Values, t => Assert.Equal(DeviceType.CPU, t.device_type));
+        Assert.Equal(new[] { 1.5f, -2.0f }, tensors["fc.bias"].data<float>().ToArray());
     }
 
     [Fact]
@@ -67,7 +80,7 @@ public sealed class PthCheckpointTests : NativeLeakGuard, IClassFixture<Checkpoi
     {
         using var tensors = PthCheckpoint.Load(oracle.PathOf("wrapped.pth"));
         AssertMatches(oracle.Expected["wrapped.pth"], tensors);
-        Assert.Equal(new float[] { 0, 1, 2, 3 }, tensors["w"].ToArray<float>());
+        Assert.Equal(new float[] { 0, 1, 2, 3 }, tensors["w"].data<float>().ToArray());
     }
 
     [Fact]
@@ -75,7 +88,7 @@ public sealed class PthCheckpointTests : NativeLeakGuard, IClassFixture<Checkpoi
     {
         using var tensors = PthCheckpoint.LoadStateDict(oracle.PathOf("wrapped.pth"), "nested/encoder");
         Assert.Equal(["b"], tensors.Keys);
-        Assert.Equal(new long[] { 9, 8 }, tensors["b"].ToArray<long>());
+        Assert.Equal(new long[] { 9, 8 }, tensors["b"].data<long>().ToArray());
     }
 
     [Fact]
@@ -139,24 +152,25 @@ public sealed class PthCheckpointTests : NativeLeakGuard, IClassFixture<Checkpoi
         foreach (var (name, want) in expected)
         {
             var tensor = actual[name];
-            Assert.True(want.DType == TorchName(tensor.DType), $"{name}: dtype {tensor.DType}, Python has {want.DType}");
-            Assert.True(want.Shape.SequenceEqual(tensor.Shape), $"{name}: shape [{string.Join(", ", tensor.Shape)}], Python has [{string.Join(", ", want.Shape)}]");
-            Assert.True(want.Bytes.AsSpan().SequenceEqual(tensor.ToBytes()), $"{name}: values differ from Python's");
+            Assert.True(want.DType == TorchName(tensor.dtype), $"{name}: dtype {tensor.dtype}, Python has {want.DType}");
+            Assert.True(want.Shape.SequenceEqual(tensor.shape), $"{name}: shape [{string.Join(", ", tensor.shape)}], Python has [{string.Join(", ", want.Shape)}]");
+            Assert.True(tensor.is_contiguous(), $"{name}: not contiguous");
+            Assert.True(want.Bytes.AsSpan().SequenceEqual(tensor.numel() == 0 ? Span<byte>.Empty : tensor.bytes), $"{name}: values differ from Python's");
         }
     }
 
-    private static string TorchName(DType dtype) => dtype switch
+    private static string TorchName(ScalarType dtype) => dtype switch
     {
-        DType.Float32 => "float32",
-        DType.Float16 => "float16",
-        DType.BFloat16 => "bfloat16",
-        DType.Float64 => "float64",
-        DType.Int64 => "int64",
-        DType.Int32 => "int32",
-        DType.Int16 => "int16",
-        DType.Int8 => "int8",
-        DType.UInt8 => "uint8",
-        DType.Bool => "bool",
+        ScalarType.Float32 => "float32",
+        ScalarType.Float16 => "float16",
+        ScalarType.BFloat16 => "bfloat16",
+        ScalarType.Float64 => "float64",
+        ScalarType.Int64 => "int64",
+        ScalarType.Int32 => "int32",
+        ScalarType.Int16 => "int16",
+        ScalarType.Int8 => "int8",
+        ScalarType.Byte => "uint8",
+        ScalarType.Bool => "bool",
         _ => dtype.ToString(),
     };
 }

@@ -1,8 +1,8 @@
 using System.Text;
-using Captioning.Torch.Serialization;
+using Captioning.Weights;
 using Xunit;
 
-namespace Captioning.Tests.Torch.Serialization;
+namespace Captioning.Tests.Weights;
 
 /// <summary>Builds safetensors files by hand, including broken ones.</summary>
 internal static class SafeTensorsFiles

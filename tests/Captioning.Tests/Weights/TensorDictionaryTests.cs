@@ -1,7 +1,8 @@
-using Captioning.Torch;
+using Captioning.Weights;
+using TorchSharp;
 using Xunit;
 
-namespace Captioning.Tests.Torch;
+namespace Captioning.Tests.Weights;
 
 public sealed class TensorDictionaryTests : NativeLeakGuard
 {
@@ -9,15 +10,15 @@ public sealed class TensorDictionaryTests : NativeLeakGuard
     public void Dispose_FreesEveryTensorAndKeepsInsertionOrderUntilThen()
     {
         var dict = new TensorDictionary();
-        var b = Tensor.From(new float[] { 1 });
-        var a = Tensor.From(new float[] { 2 });
+        var b = torch.tensor(new float[] { 1 });
+        var a = torch.tensor(new float[] { 2 });
         dict.Add("b", b);
         dict.Add("a", a);
         Assert.Equal(["b", "a"], dict.Keys);
         Assert.Equal([b, a], dict.Values);
         Assert.Equal(["b", "a"], dict.Select(kv => kv.Key));
         dict.Dispose();
-        Assert.True(a.IsDisposed && b.IsDisposed);
+        Assert.True(a.IsInvalid && b.IsInvalid);
         Assert.Empty(dict);
     }
 
@@ -25,28 +26,28 @@ public sealed class TensorDictionaryTests : NativeLeakGuard
     public void Add_TakesTensorsOutOfTheCurrentScope()
     {
         using var dict = new TensorDictionary();
-        using (DisposeScope.Enter()) dict.Add("w", Tensor.From(new float[] { 3 }));
-        Assert.Equal(new float[] { 3 }, dict["w"].ToArray<float>());
+        using (torch.NewDisposeScope()) dict.Add("w", torch.tensor(new float[] { 3 }));
+        Assert.Equal(new float[] { 3 }, dict["w"].data<float>().ToArray());
     }
 
     [Fact]
     public void Take_HandsOwnershipToTheCaller()
     {
         using var dict = new TensorDictionary();
-        dict.Add("w", Tensor.From(new long[] { 4 }));
+        dict.Add("w", torch.tensor(new long[] { 4 }));
         using var w = dict.Take("w");
         Assert.False(dict.ContainsKey("w"));
         Assert.Empty(dict.Keys);
-        Assert.Equal(new long[] { 4 }, w.ToArray<long>());
+        Assert.Equal(new long[] { 4 }, w.data<long>().ToArray());
     }
 
     [Fact]
     public void Indexer_ThrowsNamingTheMissingKey_AndAddRefusesDuplicates()
     {
         using var dict = new TensorDictionary();
-        dict.Add("w", Tensor.From(new float[] { 1 }));
+        dict.Add("w", torch.tensor(new float[] { 1 }));
         Assert.Contains("'fc.weight'", Assert.Throws<KeyNotFoundException>(() => dict["fc.weight"]).Message);
-        using var again = Tensor.From(new float[] { 2 });
+        using var again = torch.tensor(new float[] { 2 });
         Assert.Contains("'w' is already", Assert.Throws<ArgumentException>(() => dict.Add("w", again)).Message);
         Assert.False(dict.TryGetValue("x", out _));
     }

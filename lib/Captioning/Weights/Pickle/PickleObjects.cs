@@ -1,4 +1,6 @@
-namespace Captioning.Torch.Serialization.Pickle;
+using static TorchSharp.torch;
+
+namespace Captioning.Weights.Pickle;
 
 /// <summary>A whitelisted Python global (class or function) named by a pickle; it is only a name, never executed.</summary>
 internal sealed record PickleGlobal(string Module, string Name)
@@ -45,10 +47,14 @@ internal sealed class PickleDict
 }
 
 /// <summary>A storage named by a persistent id: <paramref name="NumEl"/> elements of <paramref name="DType"/>, in the zip entry <c>data/&lt;Key&gt;</c> or, in a legacy file, a root storage record or a view into one.</summary>
-internal sealed record StorageRef(string Key, DType DType, long NumEl, string Location);
+internal sealed record StorageRef(string Key, ScalarType DType, long NumEl, string Location);
 
 /// <summary>A tensor described by <c>_rebuild_tensor_v2</c>: a strided view into a storage, not yet read from the zip.</summary>
-internal sealed record PickledTensor(StorageRef Storage, long Offset, long[] Size, long[] Stride);
+internal sealed record PickledTensor(StorageRef Storage, long Offset, long[] Size, long[] Stride)
+{
+    /// <summary>The torch._utils function that built it: _rebuild_tensor_v2, the older _rebuild_tensor, or _rebuild_parameter around a v2 tensor.</summary>
+    public string Rebuilder { get; init; } = "_rebuild_tensor_v2";
+}
 
 /// <summary>Python type names for error messages about unexpected values.</summary>
 internal static class PickleValues

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace Captioning.Torch.Serialization.Pickle;
+namespace Captioning.Weights.Pickle;
 
 /// <summary>
 /// A restricted unpickler for PyTorch state dicts: it implements the opcodes those pickles use
@@ -17,6 +17,7 @@ internal sealed class PickleReader
     private readonly Dictionary<long, object?> memo = new();
     private readonly Func<object?, object?> persistentLoad;
     private int position;
+    private bool usesLong1;
 
     private PickleReader(byte[] data, int start, string source, Func<object?, object?> persistentLoad)
     {
@@ -27,11 +28,20 @@ internal sealed class PickleReader
     }
 
     /// <summary>Unpickles <paramref name="data"/> of a zip checkpoint; <paramref name="source"/> names the file (and entry) in error messages.</summary>
-    public static object? Load(byte[] data, string source)
+    public static object? Load(byte[] data, string source) => Load(data, source, out _);
+
+    /// <summary>
+    /// As <see cref="Load(byte[], string)"/>, also saying whether any integer came as LONG1 (Python pickles ints
+    /// outside 32 bits so): other unpicklers hand those out as 64-bit values where they expect 32-bit ones.
+    /// </summary>
+    public static object? Load(byte[] data, string source, out bool usesLong1)
     {
         try
         {
-            return new PickleReader(data, 0, source, pid => TorchPickleGlobals.PersistentLoad(pid, source)).Run();
+            var reader = new PickleReader(data, 0, source, pid => TorchPickleGlobals.PersistentLoad(pid, source));
+            var value = reader.Run();
+            usesLong1 = reader.usesLong1;
+            return value;
         }
         catch (PickleTruncatedException e)
         {
@@ -101,7 +111,7 @@ internal sealed class PickleReader
                 case (byte)'J': Push((long)BinaryPrimitives.ReadInt32LittleEndian(ReadBytes(4))); break; // BININT
                 case (byte)'K': Push((long)ReadByte()); break; // BININT1
                 case (byte)'M': Push((long)BinaryPrimitives.ReadUInt16LittleEndian(ReadBytes(2))); break; // BININT2
-                case 0x8a: Push(ReadLong1(at)); break; // LONG1
+                case 0x8a: Push(ReadLong1(at)); usesLong1 = true; break; // LONG1
                 case (byte)'G': Push(BinaryPrimitives.ReadDoubleBigEndian(ReadBytes(8))); break; // BINFLOAT
                 case 0x88: Push(true); break; // NEWTRUE
                 case 0x89: Push(false); break; // NEWFALSE

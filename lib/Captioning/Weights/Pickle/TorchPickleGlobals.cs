@@ -1,4 +1,6 @@
-namespace Captioning.Torch.Serialization.Pickle;
+using static TorchSharp.torch;
+
+namespace Captioning.Weights.Pickle;
 
 /// <summary>
 /// The only Python globals a state-dict pickle may name, and what "calling" each one builds.
@@ -7,18 +9,18 @@ namespace Captioning.Torch.Serialization.Pickle;
 /// </summary>
 internal static class TorchPickleGlobals
 {
-    private static readonly Dictionary<string, DType> StorageTypes = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, ScalarType> StorageTypes = new(StringComparer.Ordinal)
     {
-        ["FloatStorage"] = DType.Float32,
-        ["HalfStorage"] = DType.Float16,
-        ["BFloat16Storage"] = DType.BFloat16,
-        ["DoubleStorage"] = DType.Float64,
-        ["LongStorage"] = DType.Int64,
-        ["IntStorage"] = DType.Int32,
-        ["ShortStorage"] = DType.Int16,
-        ["CharStorage"] = DType.Int8,
-        ["ByteStorage"] = DType.UInt8,
-        ["BoolStorage"] = DType.Bool,
+        ["FloatStorage"] = ScalarType.Float32,
+        ["HalfStorage"] = ScalarType.Float16,
+        ["BFloat16Storage"] = ScalarType.BFloat16,
+        ["DoubleStorage"] = ScalarType.Float64,
+        ["LongStorage"] = ScalarType.Int64,
+        ["IntStorage"] = ScalarType.Int32,
+        ["ShortStorage"] = ScalarType.Int16,
+        ["CharStorage"] = ScalarType.Int8,
+        ["ByteStorage"] = ScalarType.Byte,
+        ["BoolStorage"] = ScalarType.Bool,
     };
 
     /// <summary>Returns the global if it is whitelisted; otherwise throws before anything else of the pickle is read.</summary>
@@ -41,7 +43,7 @@ internal static class TorchPickleGlobals
     }
 
     /// <summary>The element type of a storage class such as <c>torch FloatStorage</c>, or null for other globals.</summary>
-    public static DType? StorageDType(PickleGlobal global) =>
+    public static ScalarType? StorageDType(PickleGlobal global) =>
         global.Module == "torch" && StorageTypes.TryGetValue(global.Name, out var dtype) ? dtype : null;
 
     /// <summary>Builds the value of <c>callable(*args)</c> for a whitelisted callable (REDUCE and NEWOBJ).</summary>
@@ -64,12 +66,14 @@ internal static class TorchPickleGlobals
                 return RebuildTensor(args, source);
             case ("torch._utils", "_rebuild_tensor"):
                 if (args.Length != 4) throw Bad(source, $"_rebuild_tensor called with {args.Length} arguments, expected 4");
-                return RebuildTensor(args, source);
+                return RebuildTensor(args, source) with { Rebuilder = callable.Name };
             case ("torch._utils", "_rebuild_parameter"):
                 // (data, requires_grad, backward_hooks): a Parameter is its data for weight loading.
                 if (args.Length != 3) throw Bad(source, $"_rebuild_parameter called with {args.Length} arguments, expected 3");
                 RequireEmptyHooks(args[2], source);
-                return args[0] as PickledTensor ?? throw Bad(source, $"_rebuild_parameter expects a tensor, got {PickleValues.Describe(args[0])}");
+                return args[0] is PickledTensor data
+                    ? data with { Rebuilder = callable.Name }
+                    : throw Bad(source, $"_rebuild_parameter expects a tensor, got {PickleValues.Describe(args[0])}");
             default:
                 throw Bad(source, $"'{callable}' cannot be called (it is a type used only inside persistent ids)");
         }
