@@ -11,19 +11,11 @@ namespace Captioning.Tests.Notebooks;
 /// </summary>
 public sealed class RealKernelTests
 {
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir != null && !File.Exists(Path.Combine(dir.FullName, "Captioning.slnx"))) dir = dir.Parent;
-        Assert.NotNull(dir);
-        return dir.FullName;
-    }
-
     [Fact]
     [Trait("Category", "Slow")]
     public async Task Notebook01_RunsGreenUnderDotnetRepl_WithOnlyItsSetupReference()
     {
-        var root = RepoRoot();
+        var root = RepoPaths.Root();
         var text = File.ReadAllText(Path.Combine(root, "notebooks", "01-data-preparation.dib"));
         const string reference = "#r \"../lib/Captioning.Cli/bin/Release/net10.0/Captioning.dll\"";
         Assert.Equal(1, text.Split('\n').Count(line => line.TrimStart().StartsWith("#r ", StringComparison.Ordinal)));

@@ -10,14 +10,6 @@ namespace Captioning.Tests.Torch;
 /// </summary>
 public sealed class GlibcxxBuildStepTests
 {
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir != null && !File.Exists(Path.Combine(dir.FullName, "Captioning.slnx"))) dir = dir.Parent;
-        Assert.NotNull(dir);
-        return dir.FullName;
-    }
-
     private static string CachedLibrary()
     {
         var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES");
@@ -67,7 +59,7 @@ public sealed class GlibcxxBuildStepTests
             File.WriteAllText(project, $"""
                 <Project>
                   <PropertyGroup><OutDir>{dir.FullName}/out/</OutDir></PropertyGroup>
-                  <Import Project="{RepoRoot()}/build/WeakenGlibcxx.targets" />
+                  <Import Project="{RepoPaths.Root()}/build/WeakenGlibcxx.targets" />
                 </Project>
                 """);
 

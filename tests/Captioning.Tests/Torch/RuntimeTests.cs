@@ -103,10 +103,7 @@ public sealed class RuntimeTests : NativeLeakGuard
     {
         // TorchSharp 0.107's THSTensor_matmul is the one native entry point without LibTorch's error
         // catch: a shape mismatch there terminates the process instead of throwing. The library uses mm/bmm.
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir != null && !File.Exists(Path.Combine(dir.FullName, "Captioning.slnx"))) dir = dir.Parent;
-        Assert.NotNull(dir);
-        var callers = Directory.EnumerateFiles(Path.Combine(dir.FullName, "lib"), "*.cs", SearchOption.AllDirectories)
+        var callers = Directory.EnumerateFiles(Path.Combine(RepoPaths.Root(), "lib"), "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}"))
             .Where(f => File.ReadLines(f).Any(line => !line.TrimStart().StartsWith("//") && line.Contains("matmul(")))
             .ToList();
