@@ -13,7 +13,6 @@ tells the user to run `environment/setup --bench-deps`).
 import argparse
 import json
 import os
-import resource
 import sys
 import tempfile
 import time
@@ -377,8 +376,18 @@ def memory(args):
     with tempfile.TemporaryDirectory(prefix="caption-bench-memory-") as folder:
         torch.save(model.state_dict(), os.path.join(folder, "best.pt"))
         torch.save({"model": model.state_dict(), "optim": optimiser.state_dict()}, os.path.join(folder, "last.pt"))
-    # ru_maxrss is the peak resident set in KiB on Linux, the same figure as VmHWM.
-    emit("memory", "epoch", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0, "MB peak RSS", args)
+    # VmHWM, as ours reads: the peak resident set of this process's own memory. Not ru_maxrss: Linux
+    # carries it across execve, so a child of a large parent (caption, after its own memory workload)
+    # would report the parent's peak at fork time instead of its own.
+    emit("memory", "epoch", peak_resident_kib() / 1024.0, "MB peak RSS", args)
+
+
+def peak_resident_kib():
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    raise RuntimeError("no VmHWM in /proc/self/status")
 
 
 def emit(workload, variant, rate, unit, args):

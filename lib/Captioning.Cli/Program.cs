@@ -15,7 +15,7 @@ public static class Program
     /// <summary>The root command with every verb; tests parse against it directly.</summary>
     public static RootCommand BuildRoot()
     {
-        var root = new RootCommand("caption: image captioning workbook (merge vs inject LSTM captioners on libtorch)");
+        var root = new RootCommand("caption: image captioning workbook (merge vs inject LSTM captioners on TorchSharp)");
         foreach (var command in CommandRegistry.All()) root.Subcommands.Add(command);
         return root;
     }

@@ -34,6 +34,8 @@ public sealed class NotebookRunner
         bool ignoreUnknownParameters = false, CancellationToken cancellationToken = default)
     {
         parameters ??= new Dictionary<string, string>();
+        // A kernel whose natives cannot load fails here with TorchRuntime's one line, not in the first cell that touches torch.
+        TorchRuntime.EnsureLoaded();
         var applied = NotebookParameters.Apply(notebook, parameters, ignoreUnknownParameters);
         var declared = NotebookParameters.Read(notebook).Select(p => p.Name).ToHashSet();
         var used = parameters.Where(p => declared.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value);
@@ -101,13 +103,15 @@ public sealed class NotebookRunner
 
     private static ScriptOptions CreateBaseOptions()
     {
-        // Reference the whole shared framework, as Polyglot Notebooks does, so any BCL type is at hand.
+        // Reference the whole shared framework, as Polyglot Notebooks does, so any BCL type is at hand. TorchSharp
+        // comes too: the workbook's API speaks torch.Tensor and nn.Module, and a cell's `using TorchSharp;` needs it
+        // without a #r of its own (Polyglot's #r "nuget:TorchSharp" would fetch a second copy of the natives).
         var runtimeDirectory = RuntimeEnvironment.GetRuntimeDirectory();
         var framework = ((string?)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") ?? "")
             .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Where(p => p.StartsWith(runtimeDirectory, StringComparison.Ordinal) && p.EndsWith(".dll", StringComparison.OrdinalIgnoreCase));
         return ScriptOptions.Default
-            .WithReferences(framework.Append(typeof(NotebookGlobals).Assembly.Location))
+            .WithReferences(framework.Append(typeof(NotebookGlobals).Assembly.Location).Append(typeof(TorchSharp.torch).Assembly.Location))
             .WithImports(DefaultImports)
             .WithLanguageVersion(Microsoft.CodeAnalysis.CSharp.LanguageVersion.Latest);
     }

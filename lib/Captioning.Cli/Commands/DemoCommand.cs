@@ -30,10 +30,11 @@ internal static class DemoCommand
         var epochs = new Option<int?>("--epochs") { Description = "Epochs per caption model (default: the demo preset's)." };
         var cnnEpochs = new Option<int?>("--cnn-epochs") { Description = "small-cnn training epochs (default: the library's)." };
         var threads = new Option<int>("--threads") { Description = "libtorch threads (0: one per core)." };
+        var deviceOption = DeviceOption.Create();
         var notebooks = new Option<string?>("--notebooks") { Description = "Folder holding the workbook's NN-*.dib notebooks (default: notebooks/ of this checkout)." };
         var command = new Command("demo", "Run the whole workbook on the embedded synthetic dataset: data, then the five notebooks headless (features, merge vs inject training, evaluation, new photos) and their report.")
         {
-            fresh, dir, images, epochs, cnnEpochs, threads, notebooks,
+            fresh, dir, images, epochs, cnnEpochs, threads, deviceOption, notebooks,
         };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
@@ -43,6 +44,8 @@ internal static class DemoCommand
             if (parse.GetValue(epochs) is < 1) throw new CaptioningException($"--epochs must be at least 1, got {parse.GetValue(epochs)}");
             if (parse.GetValue(cnnEpochs) is < 1) throw new CaptioningException($"--cnn-epochs must be at least 1, got {parse.GetValue(cnnEpochs)}");
             if (parse.GetValue(threads) < 0) throw new CaptioningException($"--threads must be 0 (one per core) or more, got {parse.GetValue(threads)}");
+            // Resolving the device loads the natives: a failure is one line now, not inside notebook 02.
+            var device = DeviceOption.Resolve(parse, deviceOption);
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var folders = new WorkbookFolders(InputPaths.OutputFolder(parse.GetValue(dir)!, "--dir"));
             var files = NotebookFiles(parse.GetValue(notebooks));
@@ -61,6 +64,7 @@ internal static class DemoCommand
                 ["workDir"] = folders.Root,
                 ["images"] = Invariant(count),
                 ["threads"] = Invariant(parse.GetValue(threads)),
+                ["device"] = parse.GetValue(deviceOption)!,
                 ["beamSize"] = Invariant(TableDecode.BeamSize),
                 ["bootstrap"] = Invariant(TableBootstrap.Resamples),
             };
@@ -88,7 +92,7 @@ internal static class DemoCommand
             var index = NotebookReport.WriteIndex(runs, folders.Report);
 
             // Notebook 04 evaluated every model with these settings; the cache hands its results back.
-            var scored = EvaluationCache.EvaluateAll(folders, CaptionModelOptions.ArchitectureNames, Split.Test, TableDecode, TableBootstrap);
+            var scored = EvaluationCache.EvaluateAll(folders, CaptionModelOptions.ArchitectureNames, Split.Test, TableDecode, TableBootstrap, device: device);
             Console.WriteLine();
             Console.WriteLine(ScoreTables.Text(scored, TableDecode.BeamSize));
             Console.WriteLine(FormattableString.Invariant($"demo finished in {clock.Elapsed.TotalMinutes:F1} min; report: {index}"));

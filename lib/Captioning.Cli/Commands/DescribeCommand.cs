@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Captioning.Inference;
-using Captioning.Torch;
+using Captioning.Data;
 using Captioning.Training;
 
 namespace Captioning.Cli.Commands;
@@ -17,13 +17,15 @@ internal static class DescribeCommand
         var maxLength = new Option<int>("--max-length") { Description = "Most words per caption.", DefaultValueFactory = _ => 20 };
         var json = new Option<bool>("--json") { Description = "Print a JSON array of {image, caption, log_probability}." };
         var threads = new Option<int>("--threads") { Description = "libtorch threads (0: one per core)." };
+        var deviceOption = DeviceOption.Create();
         var images = new Argument<string[]>("images") { Description = "JPEG or PNG files to caption.", Arity = ArgumentArity.OneOrMore };
         var command = new Command("describe", "Caption new photos with a trained run (one line per image: path, tab, caption).")
         {
-            run, weights, beam, maxLength, json, threads, images,
+            run, weights, beam, maxLength, json, threads, deviceOption, images,
         };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
+            var device = DeviceOption.Resolve(parse, deviceOption);
             TorchRuntime.ConfigureThreads(parse.GetValue(threads));
             var decode = new DecodeOptions(BeamSize: parse.GetValue(beam), MaxLength: parse.GetValue(maxLength));
             decode.Validate(long.MaxValue); // the option ranges now; the beam-vs-vocabulary bound once the run is loaded
@@ -43,7 +45,7 @@ internal static class DescribeCommand
             }
             var folder = new RunFolder(InputPaths.Folder(parse.GetValue(run)!, "--run", "a trained run from `caption train`"));
             if (parse.GetValue(weights) is { } w) InputPaths.File(w, "--weights", "the encoder weights the run's features were extracted with");
-            using var captioner = PhotoCaptioner.Open(folder, parse.GetValue(weights));
+            using var captioner = PhotoCaptioner.Open(folder, parse.GetValue(weights), device);
             var captions = captioner.Describe(paths, decode);
             if (parse.GetValue(json))
                 Console.WriteLine(JsonSerializer.Serialize(captions.Select(c => new { image = c.Path, caption = c.Caption, log_probability = c.LogProbability })));

@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using Captioning.Data;
 using Captioning.Evaluation;
 using Captioning.Inference;
-using Captioning.Torch;
 using Captioning.Training;
 
 namespace Captioning.Cli.Commands;
@@ -22,9 +21,10 @@ internal static class EvaluateCommand
         var seed = new Option<int>("--seed") { Description = "Bootstrap seed.", DefaultValueFactory = _ => 1234 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object (0-1 scale) instead of the table." };
         var threads = new Option<int>("--threads") { Description = "libtorch threads (0: one per core)." };
+        var deviceOption = DeviceOption.Create();
         var command = new Command("evaluate", "Caption a split with a trained run, write predictions, and score them and two baselines (BLEU, CIDEr-D, ROUGE-L with intervals).")
         {
-            run, split, beam, maxLength, alpha, bootstrapN, seed, json, threads,
+            run, split, beam, maxLength, alpha, bootstrapN, seed, json, threads, deviceOption,
         };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
@@ -35,13 +35,14 @@ internal static class EvaluateCommand
                 "train" => Split.Train,
                 var other => throw new CaptioningException($"unknown --split '{other}'; expected test, dev or train"),
             };
+            var device = DeviceOption.Resolve(parse, deviceOption);
             TorchRuntime.ConfigureThreads(parse.GetValue(threads));
             var decode = new DecodeOptions(BeamSize: parse.GetValue(beam), MaxLength: parse.GetValue(maxLength), LengthPenalty: parse.GetValue(alpha));
             decode.Validate(long.MaxValue); // the option ranges now; the beam-vs-vocabulary bound once the run is loaded
             if (!double.IsFinite(decode.LengthPenalty)) throw new CaptioningException($"--length-penalty must be a finite number >= 0, got {decode.LengthPenalty}");
             if (parse.GetValue(bootstrapN) < 0) throw new CaptioningException($"--bootstrap must be 0 or more, got {parse.GetValue(bootstrapN)}");
             var folder = new RunFolder(InputPaths.Folder(parse.GetValue(run)!, "--run", "a trained run from `caption train`"));
-            var result = RunEvaluator.Evaluate(folder, which, decode, new BootstrapOptions(parse.GetValue(bootstrapN), parse.GetValue(seed)));
+            var result = RunEvaluator.Evaluate(folder, which, decode, new BootstrapOptions(parse.GetValue(bootstrapN), parse.GetValue(seed)), device);
             if (parse.GetValue(json))
             {
                 // The decoding settings go beside the scores (the bootstrap's are already there), so a saved JSON says how its captions were made.
@@ -50,7 +51,7 @@ internal static class EvaluateCommand
                 Console.WriteLine(output.ToJsonString());
                 return;
             }
-            Console.WriteLine($"{folder.Path} on {which} ({result.Model.Images} images, beam {decode.BeamSize}); predictions: {result.PredictionsPath}");
+            Console.WriteLine($"{folder.Path} on {which} ({result.Model.Images} images, beam {decode.BeamSize}, device {device}); predictions: {result.PredictionsPath}");
             Console.WriteLine();
             Console.Write(ScoreFormat.Table(result.Model));
             foreach (var (name, report) in result.Baselines)

@@ -3,7 +3,6 @@ using System.Globalization;
 using Captioning.Data;
 using Captioning.Features;
 using Captioning.Reporting;
-using Captioning.Torch;
 
 namespace Captioning.Cli.Commands;
 
@@ -23,10 +22,11 @@ internal static class ExtractCommand
         var cnnEpochs = new Option<int>("--cnn-epochs") { Description = "small-cnn: training epochs.", DefaultValueFactory = _ => new SmallCnnOptions().Epochs };
         var cnnSize = new Option<int>("--cnn-size") { Description = "small-cnn: input side in pixels.", DefaultValueFactory = _ => new SmallCnnOptions().InputSize };
         var seed = new Option<int>("--seed") { Description = "small-cnn: seed of weights and shuffling.", DefaultValueFactory = _ => new SmallCnnOptions().Seed };
+        var device = DeviceOption.Create();
         var output = new Option<string>("--out") { Description = "Feature store file to write (resumes OUT.partial if an earlier run was interrupted).", Required = true };
         var command = new Command("extract", "Run every image of a dataset through an encoder into a feature store (resumable, Ctrl-C safe).")
         {
-            data, encoder, weights, dtype, batch, threads, skipBad, force, cnnEpochs, cnnSize, seed, output,
+            data, encoder, weights, dtype, batch, threads, device, skipBad, force, cnnEpochs, cnnSize, seed, output,
         };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
@@ -34,8 +34,9 @@ internal static class ExtractCommand
             EncoderNames.Validate(name);
             var outPath = InputPaths.OutputFile(parse.GetValue(output)!, "--out");
             InputPaths.Folder(parse.GetValue(data)!, "--data", "Flickr8k_text/ and Flickr8k_Dataset/");
+            var on = DeviceOption.Resolve(parse, device);
             var options = new ExtractOptions(FeatureStoreHeader.ParseDType(parse.GetValue(dtype)!, "--dtype"), parse.GetValue(batch),
-                parse.GetValue(skipBad), parse.GetValue(force));
+                parse.GetValue(skipBad), parse.GetValue(force), on);
             options.Validate();
             TorchRuntime.ConfigureThreads(parse.GetValue(threads));
             var weightsPath = parse.GetValue(weights);
@@ -50,7 +51,7 @@ internal static class ExtractCommand
             using var writing = FeatureStoreWriter.LockForWriting(outPath);
             // The first Ctrl-C finishes the batch in hand; a second one ends the process at once.
             using var cancel = new ConsoleCancellation("after the current batch");
-            var cnn = new SmallCnnOptions(InputSize: parse.GetValue(cnnSize), Epochs: parse.GetValue(cnnEpochs), Seed: parse.GetValue(seed));
+            var cnn = new SmallCnnOptions(InputSize: parse.GetValue(cnnSize), Epochs: parse.GetValue(cnnEpochs), Seed: parse.GetValue(seed), Device: on);
             var source = FeatureSources.Open(name, weightsPath, outPath, weights => TrainSmallCnn(dataset, cnn, weights, parse.GetValue(skipBad), cancel.Token));
             try
             {

@@ -34,11 +34,11 @@ internal static class ReportCommand
                 try
                 {
                     ReportScreenshot.Render(result.GetValue(html)!, full, result.GetValue(width), result.GetValue(height) + skip);
-                    var image = Captioning.Torch.ImageCodec.Load(full);
+                    var image = Captioning.Data.ImageCodec.Load(full);
                     var rowBytes = image.Width * image.Channels;
                     var rows = image.Height - skip;
                     var pixels = image.Pixels.AsSpan(skip * rowBytes, rows * rowBytes).ToArray();
-                    Captioning.Data.AtomicFile.WriteAllBytes(output, Captioning.Torch.ImageCodec.EncodePng(image with { Pixels = pixels, Height = rows }));
+                    Captioning.Data.AtomicFile.WriteAllBytes(output, Captioning.Data.ImageCodec.EncodePng(image with { Pixels = pixels, Height = rows }));
                 }
                 finally
                 {

@@ -4,8 +4,8 @@ using Captioning.Data;
 using Captioning.Features;
 using Captioning.Models;
 using Captioning.Reporting;
-using Captioning.Torch;
 using Captioning.Training;
+using TorchSharp;
 
 namespace Captioning.Cli.Commands;
 
@@ -31,12 +31,13 @@ internal static class TrainCommand
         var validateEvery = new Option<int?>("--validate-every") { Description = "Also score greedy BLEU-4 and CIDEr-D on the dev split every N epochs (0: off)." };
         var minCount = new Option<int>("--min-count") { Description = "Minimum training count of a vocabulary word.", DefaultValueFactory = _ => 1 };
         var threads = new Option<int>("--threads") { Description = "libtorch threads (0: one per core)." };
+        var deviceOption = DeviceOption.Create();
         var output = new Option<string>("--out") { Description = "Run folder to create (or to continue with --resume).", Required = true };
         var resume = new Option<bool>("--resume") { Description = "Continue an interrupted run in --out from its last finished epoch." };
         var force = new Option<bool>("--force") { Description = "Delete whatever run --out holds and start over." };
         var command = new Command("train", "Train a merge or inject captioner on cached features (resumable; best epoch kept by validation loss).")
         {
-            data, features, model, preset, epochs, batch, lr, clip, patience, labelSmoothing, weightDecay, dropout, imageDropout, seed, validateEvery, minCount, threads, output, resume, force,
+            data, features, model, preset, epochs, batch, lr, clip, patience, labelSmoothing, weightDecay, dropout, imageDropout, seed, validateEvery, minCount, threads, deviceOption, output, resume, force,
         };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
@@ -59,6 +60,7 @@ internal static class TrainCommand
                 ValidateEvery = parse.GetValue(validateEvery) ?? t.ValidateEvery,
             };
             t.Validate();
+            var device = DeviceOption.Resolve(parse, deviceOption);
             TorchRuntime.ConfigureThreads(parse.GetValue(threads));
             if (parse.GetValue(minCount) < 1) throw new CaptioningException($"--min-count must be at least 1, got {parse.GetValue(minCount)}");
             var dataPath = InputPaths.Folder(parse.GetValue(data)!, "--data", "Flickr8k_text/ and Flickr8k_Dataset/");
@@ -87,10 +89,11 @@ internal static class TrainCommand
             var dev = TrainingData.Load(dataset, Split.Dev, vocabulary, store);
             try
             {
-                TorchRuntime.ManualSeed((ulong)t.Seed);
-                using var captioner = CaptionModelFactory.Create(options);
+                TorchRuntime.ManualSeed(t.Seed);
+                // Initialised on the CPU, then moved: a seed gives the same initial weights on every device.
+                using var captioner = CaptionModelFactory.Create(options).to(device);
                 Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{CaptionModelOptions.NameOf(options.Architecture)}: {captioner.ParameterCount():N0} parameters, vocabulary {vocabulary.Count:N0}, {train.Captions.Count:N0} training captions, {store.Header.Identity.Encoder} features ({store.Dimension}), {TorchRuntime.Threads} thread(s)"));
+                    $"{CaptionModelOptions.NameOf(options.Architecture)}: {captioner.ParameterCount():N0} parameters, vocabulary {vocabulary.Count:N0}, {train.Captions.Count:N0} training captions, {store.Header.Identity.Encoder} features ({store.Dimension}), {TorchRuntime.Threads} thread(s), device {device}"));
                 var trainer = new Trainer();
                 if (t.ValidateEvery > 0) trainer.ValidationMetrics = Evaluation.ValidationScorer.Create(dataset, dev, vocabulary);
                 ProgressReporter? bar = null;

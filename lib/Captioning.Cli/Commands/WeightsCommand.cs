@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using Captioning.Features;
-using Captioning.Torch;
-using Captioning.Torch.Serialization;
+using Captioning.Weights;
+using static TorchSharp.torch;
 
 namespace Captioning.Cli.Commands;
 
@@ -29,10 +29,11 @@ internal static class WeightsCommand
             InputPaths.File(from, "IN", "a .pth checkpoint or a .safetensors file");
             InputPaths.OutputFile(to, "OUT");
             if (Path.GetFullPath(from) == Path.GetFullPath(to)) throw new CaptioningException($"'{to}': the output would overwrite the input; choose another OUT path");
+            TorchRuntime.EnsureLoaded();
             using var tensors = EncoderWeights.ReadTensors(from);
             var metadata = new Dictionary<string, string>(StringComparer.Ordinal) { ["format"] = "pt", ["source"] = Path.GetFileName(from) };
             SafeTensors.Save(to, tensors, metadata);
-            Console.WriteLine($"wrote {to}: {tensors.Count} tensors, {tensors.Values.Sum(t => t.NumEl).ToString(CultureInfo.InvariantCulture)} values");
+            Console.WriteLine($"wrote {to}: {tensors.Count} tensors, {tensors.Values.Sum(t => t.numel()).ToString(CultureInfo.InvariantCulture)} values");
         }));
         return command;
     }
@@ -45,13 +46,14 @@ internal static class WeightsCommand
         {
             var path = result.GetValue(file)!;
             InputPaths.File(path, "FILE", "a .pth checkpoint or a .safetensors file");
-            var entries = new List<(string Key, DType DType, long[] Shape)>();
+            var entries = new List<(string Key, ScalarType DType, long[] Shape)>();
             string format;
             if (EncoderWeights.IsPyTorchCheckpoint(path))
             {
                 format = "pytorch checkpoint";
+                TorchRuntime.EnsureLoaded();
                 using var tensors = PthCheckpoint.Load(path);
-                entries.AddRange(tensors.Select(kv => (kv.Key, kv.Value.DType, kv.Value.Shape)));
+                entries.AddRange(tensors.Select(kv => (kv.Key, kv.Value.dtype, kv.Value.shape)));
             }
             else
             {
@@ -59,10 +61,13 @@ internal static class WeightsCommand
                 entries.AddRange(SafeTensors.ReadHeader(path).Select(info => (info.Name, info.DType, info.Shape)));
             }
             foreach (var (key, dtype, shape) in entries)
-                Console.WriteLine($"{key}\t{dtype.ToString().ToLowerInvariant()}\t[{string.Join(", ", shape)}]");
+                Console.WriteLine($"{key}\t{TorchName(dtype)}\t[{string.Join(", ", shape)}]");
             var values = entries.Sum(e => e.Shape.Aggregate(1L, (a, b) => a * b));
             Console.WriteLine($"{entries.Count} tensors, {values.ToString(CultureInfo.InvariantCulture)} values ({format})");
         }));
         return command;
     }
+
+    // PyTorch's name of the dtype (torch.uint8, not TorchSharp's ScalarType.Byte), as the listing always printed.
+    private static string TorchName(ScalarType dtype) => dtype == ScalarType.Byte ? "uint8" : dtype.ToString().ToLowerInvariant();
 }

@@ -1,4 +1,4 @@
-using Captioning.Torch;
+using static TorchSharp.torch;
 
 namespace Captioning.Data;
 
@@ -65,13 +65,13 @@ public sealed class CaptionBatcher
     }
 
     /// <summary>The batches of epoch <paramref name="epoch"/>, built one at a time; dispose each after use.</summary>
-    public IEnumerable<CaptionBatch> Batches(int epoch = 0)
+    public IEnumerable<CaptionBatch> Batches(int epoch = 0, Device? device = null)
     {
-        foreach (var indices in Plan(epoch)) yield return Make(indices);
+        foreach (var indices in Plan(epoch)) yield return Make(indices, device);
     }
 
-    /// <summary>Builds the padded batch of the given captions.</summary>
-    public CaptionBatch Make(IReadOnlyList<int> indices)
+    /// <summary>Builds the padded batch of the given captions on <paramref name="device"/> (default: the CPU).</summary>
+    public CaptionBatch Make(IReadOnlyList<int> indices, Device? device = null)
     {
         var size = indices.Count;
         var steps = 0;
@@ -80,6 +80,7 @@ public sealed class CaptionBatcher
         var target = new long[size * steps];
         var lengths = new long[size];
         var rows = new int[size];
+        long tokens = 0;
         for (var b = 0; b < size; b++)
         {
             var caption = captions.Caption(indices[b]);
@@ -92,11 +93,13 @@ public sealed class CaptionBatcher
             }
             target[row + caption.Length] = Vocabulary.End;
             lengths[b] = caption.Length + 1;
+            tokens += lengths[b];
             rows[b] = captions.ImageRow(indices[b]);
         }
-        var inputTensor = Tensor.From<long>(input, [size, steps]);    // (batch, steps)
-        var targetTensor = Tensor.From<long>(target, [size, steps]);  // (batch, steps)
-        var lengthTensor = Tensor.From<long>(lengths, [size]);        // (batch)
-        return new CaptionBatch(indices.ToArray(), rows, inputTensor, targetTensor, lengthTensor);
+        var inputTensor = tensor(input, [size, steps], device: device);      // (batch, steps)
+        var targetTensor = tensor(target, [size, steps], device: device);    // (batch, steps)
+        var lengthTensor = tensor(lengths, device: device);                  // (batch)
+        var rowTensor = tensor(rows.Select(r => (long)r).ToArray(), device: device); // (batch)
+        return new CaptionBatch(indices.ToArray(), rows, tokens, inputTensor, targetTensor, lengthTensor, rowTensor);
     }
 }

@@ -1,5 +1,5 @@
-using Captioning.Torch;
-using Captioning.Torch.NN;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Captioning.Data;
 
@@ -23,7 +23,7 @@ public sealed class ImagePreprocessor
         if (new FileInfo(path).Length == 0) throw new CaptioningException($"image '{path}' is empty (0 bytes); expected a JPEG or PNG file");
         try
         {
-            return ImageCodec.LoadTensor(path);
+            return ImageCodec.LoadTensor(path); // (H, W, 3)
         }
         catch (CaptioningException e)
         {
@@ -31,60 +31,46 @@ public sealed class ImagePreprocessor
         }
     }
 
-    /// <summary>A (N, 3, C, C) float32 batch of the image files, in order.</summary>
+    /// <summary>A (N, 3, C, C) float32 batch of the image files, in order, on the CPU.</summary>
     public Tensor Load(IReadOnlyList<string> paths)
     {
         if (paths.Count == 0) throw new ArgumentException("no images to load", nameof(paths));
+        using var scope = torch.NewDisposeScope();
         var parts = new List<Tensor>(paths.Count);
-        try
-        {
-            foreach (var path in paths)
-            {
-                using var pixels = Decode(path);  // (H, W, 3)
-                parts.Add(Process(pixels));       // (1, 3, C, C)
-            }
-            return Tensor.Cat(parts, 0);          // (N, 3, C, C)
-        }
-        finally
-        {
-            foreach (var part in parts) part.Dispose();
-        }
+        foreach (var path in paths) parts.Add(Process(Decode(path))); // (1, 3, C, C) each
+        return torch.cat(parts, 0).MoveToOuterDisposeScope();         // (N, 3, C, C)
     }
 
     /// <summary>A (1, 3, C, C) float32 tensor of decoded pixels.</summary>
     public Tensor Process(RawImage image)
     {
         if (image.Channels != 3) throw new ArgumentException($"expected RGB pixels, got {image.Channels} channels");
-        using var pixels = Tensor.From<byte>(image.Pixels, [image.Height, image.Width, 3]);  // (H, W, 3)
+        using var pixels = torch.tensor(image.Pixels, [image.Height, image.Width, 3], torch.uint8); // (H, W, 3)
         return Process(pixels);
     }
 
-    /// <summary>A (1, 3, C, C) float32 tensor of an RGB (H, W, 3) uint8 tensor.</summary>
+    /// <summary>A (1, 3, C, C) float32 tensor of an RGB (H, W, 3) uint8 tensor, on the tensor's device.</summary>
     public Tensor Process(Tensor pixels)
     {
-        if (pixels.Dim != 3 || pixels.Size(2) != 3 || pixels.DType != DType.UInt8)
-            throw new ArgumentException($"expected RGB pixels as a (H, W, 3) uint8 tensor, got {pixels}");
-        Tensor result;
-        using (var scope = DisposeScope.Enter())
+        if (pixels.dim() != 3 || pixels.size(2) != 3 || pixels.dtype != torch.uint8)
+            throw new ArgumentException($"expected RGB pixels as a (H, W, 3) uint8 tensor, got [{string.Join(", ", pixels.shape)}] {pixels.dtype}");
+        using var scope = torch.NewDisposeScope();
+        var x = pixels.permute(2, 0, 1).unsqueeze(0).to(torch.float32); // (1, 3, H, W)
+        var height = (int)x.size(2);
+        var width = (int)x.size(3);
+        var c = Options.CropSize;
+        if (Options.Mode == ResizeMode.Stretch)
         {
-            var x = pixels.Permute(2, 0, 1).Unsqueeze(0).To(DType.Float32);  // (1, 3, H, W)
-            var height = (int)x.Size(2);
-            var width = (int)x.Size(3);
-            var c = Options.CropSize;
-            if (Options.Mode == ResizeMode.Stretch)
-            {
-                x = Resize(x, c, c);  // (1, 3, C, C)
-            }
-            else
-            {
-                var (h, w) = ShorterSideSize(height, width, Options.ResizeSize);
-                x = Resize(x, h, w);  // (1, 3, h, w)
-                var (top, left) = CenterCropOrigin(h, w, c);
-                x = x.Narrow(2, top, c).Narrow(3, left, c);  // (1, 3, C, C)
-            }
-            result = Normalize(x, Options.Normalization).Contiguous().MoveToOuterScope();
+            x = Resize(x, c, c); // (1, 3, C, C)
         }
-        return result;
+        else
+        {
+            var (h, w) = ShorterSideSize(height, width, Options.ResizeSize);
+            x = Resize(x, h, w); // (1, 3, h, w)
+            var (top, left) = CenterCropOrigin(h, w, c);
+            x = x.narrow(2, top, c).narrow(3, left, c); // (1, 3, C, C)
+        }
+        return Normalize(x, Options.Normalization).contiguous().MoveToOuterDisposeScope();
     }
 
     /// <summary>torchvision's Resize(int) output size: shorter side becomes <paramref name="size"/>, the longer is truncated in proportion.</summary>
@@ -98,40 +84,41 @@ public sealed class ImagePreprocessor
     /// <summary>Applies <paramref name="normalization"/> to (N, 3, H, W) RGB values on the 0-255 scale.</summary>
     public static Tensor Normalize(Tensor rgb255, PixelNormalization normalization)
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         var result = normalization switch
         {
-            PixelNormalization.ImageNet => (rgb255 / 255.0 - Channels(ImagePreprocessOptions.ImageNetMean)) / Channels(ImagePreprocessOptions.ImageNetStd),
-            PixelNormalization.Caffe => rgb255.IndexSelect(1, Tensor.From<long>([2, 1, 0], [3])) - Channels(ImagePreprocessOptions.CaffeBgrMean),
+            PixelNormalization.ImageNet => (rgb255 / 255.0 - Channels(ImagePreprocessOptions.ImageNetMean, rgb255.device)) / Channels(ImagePreprocessOptions.ImageNetStd, rgb255.device),
+            PixelNormalization.Caffe => rgb255.index_select(1, torch.tensor(new long[] { 2, 1, 0 }, device: rgb255.device)) - Channels(ImagePreprocessOptions.CaffeBgrMean, rgb255.device),
             PixelNormalization.MinusOneToOne => rgb255 / 127.5 - 1.0,
             PixelNormalization.UnitRange => rgb255 / 255.0,
             _ => throw new ArgumentOutOfRangeException(nameof(normalization)),
         };
-        return result.MoveToOuterScope();
+        return result.MoveToOuterDisposeScope();
     }
 
     // Resizes like PIL on 8-bit images: PIL rounds its output to bytes, so this does too.
     private Tensor Resize(Tensor x, int height, int width)
     {
-        if (x.Size(2) == height && x.Size(3) == width) return x;
+        if (x.size(2) == height && x.size(3) == width) return x;
         if (Options.Filter == ResizeFilter.Nearest)
         {
-            var rows = NearestIndices((int)x.Size(2), height);
-            var cols = NearestIndices((int)x.Size(3), width);
-            return x.IndexSelect(2, rows).IndexSelect(3, cols);  // (N, 3, height, width)
+            var rows = NearestIndices((int)x.size(2), height, x.device);
+            var cols = NearestIndices((int)x.size(3), width, x.device);
+            return x.index_select(2, rows).index_select(3, cols); // (N, 3, height, width)
         }
-        var resized = Functional.Interpolate(x, height, width, InterpolationMode.Bilinear, alignCorners: false, antialias: true);
-        return (resized + 0.5).Clamp(0, 255).To(DType.UInt8).To(DType.Float32);  // (N, 3, height, width)
+        var resized = torch.nn.functional.interpolate(x, [height, width], mode: InterpolationMode.Bilinear, align_corners: false, antialias: true);
+        return (resized + 0.5).clamp(0, 255).to(torch.uint8).to(torch.float32); // (N, 3, height, width)
     }
 
     // PIL's NEAREST samples source pixel floor((i + 0.5) * in / out); torch's "nearest" uses floor(i * in / out).
-    private static Tensor NearestIndices(int input, int output)
+    private static Tensor NearestIndices(int input, int output, torch.Device device)
     {
         var index = new long[output];
         var scale = (double)input / output;
         for (var i = 0; i < output; i++) index[i] = Math.Min(input - 1, (long)Math.Floor((i + 0.5) * scale));
-        return Tensor.From<long>(index, [output]);
+        return torch.tensor(index, device: device); // (output)
     }
 
-    private static Tensor Channels(IReadOnlyList<float> values) => Tensor.From<float>(values.ToArray(), [1, 3, 1, 1]);
+    private static Tensor Channels(IReadOnlyList<float> values, torch.Device device) =>
+        torch.tensor(values.ToArray(), [1, 3, 1, 1], device: device); // (1, 3, 1, 1)
 }

@@ -4,7 +4,7 @@ using System.Text.Json;
 using Captioning.Data;
 using Captioning.Features;
 using Captioning.Inference;
-using Captioning.Torch;
+using static TorchSharp.torch;
 using Captioning.Training;
 
 namespace Captioning.Evaluation;
@@ -24,9 +24,13 @@ public sealed record EvaluationResult(Split Split, ScoreReport Model, IReadOnlyD
 /// <summary>Decodes a split with a run's best model and scores it against the references and the baselines.</summary>
 public static class RunEvaluator
 {
-    /// <summary>Evaluates <paramref name="run"/> on <paramref name="split"/>; predictions go to &lt;run&gt;/predictions/.</summary>
-    public static EvaluationResult Evaluate(RunFolder run, Split split, DecodeOptions decode, BootstrapOptions? bootstrap = null)
+    /// <summary>
+    /// Evaluates <paramref name="run"/> on <paramref name="split"/>, decoding on <paramref name="device"/> (default:
+    /// <see cref="TorchRuntime.DefaultDevice"/>); predictions go to &lt;run&gt;/predictions/.
+    /// </summary>
+    public static EvaluationResult Evaluate(RunFolder run, Split split, DecodeOptions decode, BootstrapOptions? bootstrap = null, Device? device = null)
     {
+        TorchRuntime.EnsureLoaded();
         var (_, _, inputs, _) = run.ReadConfig();
         // Two evaluations with the same split and beam would write the same predictions; the second is refused up front.
         var stem = PredictionsStem(run, split, decode);
@@ -43,8 +47,8 @@ public static class RunEvaluator
         if (missing.Count > 0)
             throw new CaptioningException($"feature store '{store.Path}' lacks {missing.Count} {split} images (e.g. {string.Join(", ", missing.Take(5))})");
 
-        using var scope = DisposeScope.Enter();
-        using var model = run.LoadModel();
+        using var scope = NewDisposeScope();
+        using var model = run.LoadModel(device: device ?? TorchRuntime.DefaultDevice);
         var features = store.ReadIds(ids); // (N, D)
         var decoded = CaptionDecoder.Decode(model, features, decode);
         var predictions = ids.Select((id, i) => new KeyValuePair<string, string>(id, vocabulary.DecodeToString(decoded[i].Tokens.Select(t => (int)t)))).ToList();

@@ -1,12 +1,12 @@
-using Captioning.Torch;
-using Captioning.Torch.Serialization;
+using Captioning.Weights;
 
 namespace Captioning.Features;
 
 /// <summary>
-/// Loads pretrained weights into an encoder from a torchvision .pth (PyTorch zip checkpoint) or a
-/// safetensors file, strictly: every key must exist with the right shape, except the encoder's
-/// <see cref="IImageEncoder.IgnoredWeightKeys"/> (the classifier head), which are dropped if present.
+/// Loads pretrained weights into an encoder from a torchvision .pth (PyTorch checkpoint, read through
+/// <see cref="PthCheckpoint"/>: our pickle whitelist, then TorchSharp.PyBridge) or a safetensors file, strictly:
+/// every key must exist with the right shape, except the encoder's <see cref="IImageEncoder.IgnoredWeightKeys"/>
+/// (the classifier head), which are dropped if present.
 /// </summary>
 public static class EncoderWeights
 {
@@ -22,6 +22,8 @@ public static class EncoderWeights
     /// </summary>
     public static void Load(IImageEncoder encoder, string path)
     {
+        ArgumentNullException.ThrowIfNull(encoder);
+        TorchRuntime.EnsureLoaded();
         var what = $"'{path}' ({encoder.Name} weights)";
         if (!File.Exists(path))
             throw new CaptioningException($"{what}: file not found; expected a torchvision .pth checkpoint or a .safetensors file");
@@ -32,7 +34,7 @@ public static class EncoderWeights
         }
         try
         {
-            encoder.Module.LoadStateDict(tensors, strict: true);
+            encoder.Module.LoadStateDict(tensors, strict: true); // TorchSharp's load_state_dict, after listing what does not fit
         }
         catch (CaptioningException e)
         {
@@ -43,7 +45,8 @@ public static class EncoderWeights
     /// <summary>
     /// True when the file is to be read as a PyTorch checkpoint: it starts like a zip (torch 1.6 and
     /// later), is named .pth/.pt, or (unless named .safetensors) opens like an older torch.save
-    /// file, which the reader refuses with advice. Anything else is read as safetensors.
+    /// file (the legacy pickle format, which is read, or the tar format, which is refused with advice).
+    /// Anything else is read as safetensors.
     /// </summary>
     public static bool IsPyTorchCheckpoint(string path)
     {

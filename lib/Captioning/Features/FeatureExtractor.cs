@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Captioning.Data;
-using Captioning.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Captioning.Features;
 
@@ -9,13 +11,14 @@ namespace Captioning.Features;
 /// <param name="BatchSize">Images per encoder call.</param>
 /// <param name="SkipBadImages">Skip (and count) images that fail to decode instead of stopping.</param>
 /// <param name="Force">Replace an existing store built for another encoder, weights or dataset.</param>
-public sealed record ExtractOptions(DType DType = DType.Float16, int BatchSize = 32, bool SkipBadImages = false, bool Force = false)
+/// <param name="Device">Where the encoder runs; null is <see cref="TorchRuntime.DefaultDevice"/> (CUDA when available).</param>
+public sealed record ExtractOptions(ScalarType DType = ScalarType.Float16, int BatchSize = 32, bool SkipBadImages = false, bool Force = false, Device? Device = null)
 {
     /// <summary>Throws a <see cref="CaptioningException"/> for settings that cannot work.</summary>
     public void Validate()
     {
         if (BatchSize <= 0) throw new CaptioningException($"--batch {BatchSize}: expected a positive number of images per batch");
-        _ = FeatureStoreHeader.DTypeName(DType is DType.Float16 or DType.Float32 ? DType
+        _ = FeatureStoreHeader.DTypeName(DType is ScalarType.Float16 or ScalarType.Float32 ? DType
             : throw new CaptioningException($"--dtype {DType}: expected float16 or float32"));
     }
 }
@@ -45,13 +48,15 @@ public sealed record ExtractResult(string OutPath, int Total, int Extracted, int
 public static class FeatureExtractor
 {
     /// <summary>
-    /// Extracts features of <paramref name="dataset"/> into <paramref name="outPath"/>. Cancelling
-    /// finishes the current batch and returns with <see cref="ExtractResult.Interrupted"/>; a rerun resumes.
+    /// Extracts features of <paramref name="dataset"/> into <paramref name="outPath"/>, moving the encoder to
+    /// <see cref="ExtractOptions.Device"/> first. Cancelling finishes the current batch and returns with
+    /// <see cref="ExtractResult.Interrupted"/>; a rerun resumes.
     /// </summary>
     public static ExtractResult Run(CaptionDataset dataset, IFeatureSource encoder, string outPath, ExtractOptions options,
         Action<ExtractProgress>? progress = null, Action<string>? log = null, CancellationToken cancellation = default)
     {
         options.Validate();
+        TorchRuntime.EnsureLoaded();
         // Re-entrant: callers that also train the small CNN beside the store already hold it.
         using var writing = FeatureStoreWriter.LockForWriting(outPath);
         var clock = Stopwatch.StartNew();
@@ -65,6 +70,7 @@ public static class FeatureExtractor
         var resumed = writer.ResumedRows + writer.ResumedSkips;
         if (resumed > 0) log?.Invoke($"resuming: {resumed} of {total} images already done in '{FeatureStoreWriter.PartialPath(outPath)}'");
         var remaining = dataset.Images.Where(i => !writer.IsDone(i.Id)).ToList();
+        if (remaining.Count > 0) encoder.MoveTo(options.Device ?? TorchRuntime.DefaultDevice);
         var batches = remaining.Chunk(options.BatchSize).ToList();
         var preprocessor = new ImagePreprocessor(encoder.Preprocessing);
         var extracted = 0;
@@ -73,7 +79,7 @@ public static class FeatureExtractor
         {
             for (var k = 0; k < batches.Count; k++)
             {
-                using var prepared = pending!.GetAwaiter().GetResult();
+                var prepared = pending!.GetAwaiter().GetResult();
                 pending = k + 1 < batches.Count && !cancellation.IsCancellationRequested && prepared.Failure == null
                     ? Prepare(preprocessor, batches[k + 1], options.SkipBadImages)
                     : null;
@@ -82,9 +88,9 @@ public static class FeatureExtractor
                     log?.Invoke($"skipped image '{bad.Id}': {bad.Reason}");
                     writer.Skip(bad.Id, bad.Reason);
                 }
-                if (prepared.Images != null)
+                if (prepared.Ids.Count > 0)
                 {
-                    writer.Append(prepared.Ids, EncodeRows(encoder, prepared.Images, options.DType, prepared.Ids.Count));
+                    writer.Append(prepared.Ids, EncodeRows(encoder, prepared, preprocessor.Options.CropSize, options.DType));
                     extracted += prepared.Ids.Count;
                 }
                 progress?.Invoke(new ExtractProgress(writer.Ids.Count + writer.Skipped.Count, total, resumed, writer.Skipped.Count));
@@ -102,7 +108,7 @@ public static class FeatureExtractor
         {
             if (pending != null)
             {
-                try { pending.GetAwaiter().GetResult().Dispose(); }
+                try { pending.GetAwaiter().GetResult(); }
                 catch (CaptioningException) { /* the batch was never going to be written */ }
             }
         }
@@ -136,57 +142,56 @@ public static class FeatureExtractor
         return null;
     }
 
-    private static byte[] EncodeRows(IFeatureSource encoder, Tensor images, DType dtype, int count)
+    // The batch goes to the encoder's device; the features come back to the CPU only to be written.
+    private static byte[] EncodeRows(IFeatureSource encoder, PreparedBatch prepared, int size, ScalarType dtype)
     {
-        using var scope = DisposeScope.Enter();
-        var features = encoder.Encode(images); // (B, D)
-        var shape = features.Shape;
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        var count = prepared.Ids.Count;
+        var images = torch.frombuffer(prepared.Pixels, ScalarType.Float32, count * 3L * size * size).view(count, 3, size, size); // (B, 3, S, S), no copy
+        var features = encoder.Encode(images); // (B, D) on the encoder's device
+        var shape = features.shape;
         if (shape.Length != 2 || shape[0] != count || shape[1] != encoder.FeatureDimension)
             throw new InvalidOperationException($"encoder '{encoder.Name}' returned shape [{string.Join(", ", shape)}] for {count} images; expected [{count}, {encoder.FeatureDimension}]");
-        return features.To(DType.Float32).To(dtype).Contiguous().ToBytes();
+        var rows = features.to(ScalarType.Float32).to(dtype).cpu().contiguous(); // (B, D) in the store's dtype
+        return rows.bytes.ToArray();
     }
 
     private static Task<PreparedBatch> Prepare(ImagePreprocessor preprocessor, CaptionedImage[] batch, bool skipBadImages) =>
         Task.Run(() => PrepareNow(preprocessor, batch, skipBadImages));
 
-    // Runs on a worker thread: decodes until the first bad image (which is skipped or ends the batch).
+    // Runs on a worker thread: decodes until the first bad image (which is skipped or ends the batch). The
+    // pixels leave the thread as an array, not a tensor: TorchSharp counts live tensors per thread, and a
+    // tensor made here but disposed by the caller's thread would unbalance both threads' counts.
     private static PreparedBatch PrepareNow(ImagePreprocessor preprocessor, CaptionedImage[] batch, bool skipBadImages)
     {
         var ids = new List<string>();
-        var parts = new List<Tensor>();
         var skipped = new List<SkippedFeature>();
+        var size = preprocessor.Options.CropSize;
+        var perImage = 3 * size * size;
+        var pixels = new float[batch.Length * perImage]; // (B, 3, S, S) row-major
         CaptioningException? failure = null;
-        try
+        foreach (var image in batch)
         {
-            foreach (var image in batch)
+            try
             {
-                try
-                {
-                    using var pixels = ImagePreprocessor.Decode(image.Path); // (H, W, 3)
-                    parts.Add(preprocessor.Process(pixels).DetachFromScope()); // (1, 3, S, S)
-                    ids.Add(image.Id);
-                }
-                catch (CaptioningException e) when (skipBadImages)
-                {
-                    skipped.Add(new SkippedFeature(image.Id, e.Message));
-                }
-                catch (CaptioningException e)
-                {
-                    failure = new CaptioningException($"image '{image.Id}' ({image.Path}) could not be read: {e.Message}", e);
-                    break;
-                }
+                using var scope = torch.NewDisposeScope();
+                var x = preprocessor.Process(ImagePreprocessor.Decode(image.Path)); // (1, 3, S, S)
+                MemoryMarshal.Cast<byte, float>(x.bytes).CopyTo(pixels.AsSpan(ids.Count * perImage, perImage));
+                ids.Add(image.Id);
             }
-            var images = parts.Count > 0 ? Tensor.Cat(parts, 0).DetachFromScope() : null; // (B, 3, S, S)
-            return new PreparedBatch(ids, images, skipped, failure);
+            catch (CaptioningException e) when (skipBadImages)
+            {
+                skipped.Add(new SkippedFeature(image.Id, e.Message));
+            }
+            catch (CaptioningException e)
+            {
+                failure = new CaptioningException($"image '{image.Id}' ({image.Path}) could not be read: {e.Message}", e);
+                break;
+            }
         }
-        finally
-        {
-            foreach (var part in parts) part.Dispose();
-        }
+        return new PreparedBatch(ids, pixels, skipped, failure);
     }
 
-    private sealed record PreparedBatch(List<string> Ids, Tensor? Images, List<SkippedFeature> Skipped, CaptioningException? Failure) : IDisposable
-    {
-        public void Dispose() => Images?.Dispose();
-    }
+    private sealed record PreparedBatch(List<string> Ids, float[] Pixels, List<SkippedFeature> Skipped, CaptioningException? Failure);
 }

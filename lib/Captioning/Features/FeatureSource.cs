@@ -1,5 +1,6 @@
 using Captioning.Data;
-using Captioning.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Captioning.Features;
 
@@ -22,8 +23,14 @@ public interface IFeatureSource
     /// <summary>SHA-256 (hex) of the weights, or "none"; stores built with other weights are refused.</summary>
     string WeightsHash { get; }
 
-    /// <summary>Features of a preprocessed (N, 3, S, S) batch as (N, D) float32, in evaluation mode without gradients.</summary>
+    /// <summary>Features of a preprocessed (N, 3, S, S) batch as (N, D) float32, in evaluation mode without gradients, on the source's device.</summary>
     Tensor Encode(Tensor images);
+
+    /// <summary>
+    /// Moves the weights to <paramref name="device"/>; <see cref="Encode"/> then computes there, whatever device
+    /// its batches come from. A source without weights computes wherever its input is, so by default this does nothing.
+    /// </summary>
+    void MoveTo(Device device) { }
 }
 
 /// <summary>The one place that turns an encoder name into a feature source; pretrained encoders plug in here.</summary>

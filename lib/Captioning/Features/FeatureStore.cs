@@ -1,7 +1,8 @@
 using System.IO.MemoryMappedFiles;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
-using Captioning.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Captioning.Features;
 
@@ -142,7 +143,7 @@ public sealed unsafe class FeatureStore : IDisposable
     {
         var bytes = RowBytes(RowOf(id));
         var values = new float[Dimension];
-        if (Header.Identity.DType == DType.Float32)
+        if (Header.Identity.DType == ScalarType.Float32)
             MemoryMarshal.Cast<byte, float>(bytes).CopyTo(values);
         else
         {
@@ -157,17 +158,17 @@ public sealed unsafe class FeatureStore : IDisposable
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         var size = (int)Header.Identity.RowBytes;
-        var buffer = new byte[(long)rowIndices.Count * size];
+        using var scope = torch.NewDisposeScope();
+        // Rows are copied straight from the mapped file into the tensor's own storage.
+        var stored = torch.empty([rowIndices.Count, Dimension], Header.Identity.DType); // (B, D) in the store's dtype
+        var target = stored.bytes;
         for (var i = 0; i < rowIndices.Count; i++)
         {
             var row = rowIndices[i];
             if ((uint)row >= (uint)Count) throw new ArgumentOutOfRangeException(nameof(rowIndices), row, $"the store has {Count} rows");
-            new ReadOnlySpan<byte>(rows + (long)row * size, size).CopyTo(buffer.AsSpan(i * size, size));
+            new ReadOnlySpan<byte>(rows + (long)row * size, size).CopyTo(target.Slice(i * size, size));
         }
-        long[] shape = [rowIndices.Count, Dimension];
-        if (Header.Identity.DType == DType.Float32) return Tensor.FromBytes(buffer, DType.Float32, shape); // (B, D)
-        using var half = Tensor.FromBytes(buffer, DType.Float16, shape);                                    // (B, D) float16
-        return half.To(DType.Float32);                                                                       // (B, D)
+        return stored.to(ScalarType.Float32).MoveToOuterDisposeScope(); // (B, D) float32
     }
 
     /// <summary>The rows of <paramref name="ids"/> as a (B, D) float32 tensor.</summary>

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Captioning.Torch;
+using TorchSharp;
 
 namespace Captioning.Features;
 
@@ -12,7 +12,7 @@ namespace Captioning.Features;
 /// <param name="DatasetFingerprint">Fingerprint of the image set (see <see cref="DatasetFingerprint"/>).</param>
 /// <param name="Dimension">Values per image.</param>
 /// <param name="DType">Storage element type: float32 or float16.</param>
-public sealed record FeatureStoreIdentity(string Encoder, string WeightsHash, string DatasetFingerprint, int Dimension, DType DType)
+public sealed record FeatureStoreIdentity(string Encoder, string WeightsHash, string DatasetFingerprint, int Dimension, torch.ScalarType DType)
 {
     /// <summary>Bytes of one stored row.</summary>
     public long RowBytes => (long)Dimension * DType.ElementSize();
@@ -65,18 +65,18 @@ public sealed record FeatureStoreHeader(FeatureStoreIdentity Identity, IReadOnly
     public long DataBytes => Count * Identity.RowBytes;
 
     /// <summary>The name used in files and messages for a storage dtype.</summary>
-    public static string DTypeName(DType dtype) => dtype switch
+    public static string DTypeName(torch.ScalarType dtype) => dtype switch
     {
-        DType.Float32 => "float32",
-        DType.Float16 => "float16",
+        torch.ScalarType.Float32 => "float32",
+        torch.ScalarType.Float16 => "float16",
         _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "feature stores hold float32 or float16"),
     };
 
     /// <summary>Parses "float32" / "float16"; anything else is a <see cref="CaptioningException"/> naming <paramref name="what"/>.</summary>
-    public static DType ParseDType(string name, string what) => name switch
+    public static torch.ScalarType ParseDType(string name, string what) => name switch
     {
-        "float32" => DType.Float32,
-        "float16" => DType.Float16,
+        "float32" => torch.ScalarType.Float32,
+        "float16" => torch.ScalarType.Float16,
         _ => throw new CaptioningException($"{what}: dtype '{name}' is not supported; expected float32 or float16"),
     };
 

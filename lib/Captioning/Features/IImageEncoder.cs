@@ -1,5 +1,5 @@
-using Captioning.Torch;
-using Captioning.Torch.NN;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Captioning.Features;
 
@@ -22,7 +22,10 @@ public interface IImageEncoder : IDisposable
     Normalisation Normalisation { get; }
 
     /// <summary>The module holding the weights; its state-dict keys are the weight file's keys.</summary>
-    Module Module { get; }
+    nn.Module Module { get; }
+
+    /// <summary>The device the weights are on; <see cref="Encode"/> moves each batch there.</summary>
+    Device Device { get; }
 
     /// <summary>
     /// Keys a complete checkpoint of the architecture holds that the feature path never uses (the
@@ -30,6 +33,9 @@ public interface IImageEncoder : IDisposable
     /// </summary>
     IReadOnlySet<string> IgnoredWeightKeys { get; }
 
-    /// <summary>Features of a normalised float32 batch (N, 3, H, W) as (N, D), computed without autograd.</summary>
+    /// <summary>Moves the weights to <paramref name="device"/> (a no-op when they are there already).</summary>
+    void MoveTo(Device device);
+
+    /// <summary>Features of a normalised float32 batch (N, 3, H, W) as (N, D) on <see cref="Device"/>, computed without autograd.</summary>
     Tensor Encode(Tensor batch);
 }

@@ -1,5 +1,6 @@
 using Captioning.Data;
-using Captioning.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Captioning.Features;
 
@@ -8,7 +9,7 @@ public static class ImageCache
 {
     /// <summary>The images that were loaded, in order, and their pixels (the caller disposes them).</summary>
     /// <param name="Images">Images with a row in <paramref name="Pixels"/>.</param>
-    /// <param name="Pixels">(N, 3, S, S) uint8.</param>
+    /// <param name="Pixels">(N, 3, S, S) uint8, on the CPU.</param>
     public sealed record Loaded(IReadOnlyList<CaptionedImage> Images, Tensor Pixels);
 
     /// <summary>
@@ -30,9 +31,9 @@ public static class ImageCache
             byte[] row;
             try
             {
-                using var scope = DisposeScope.Enter();
+                using var scope = torch.NewDisposeScope();
                 var x = preprocessor.Process(ImagePreprocessor.Decode(image.Path)); // (1, 3, S, S) in [0, 1]
-                row = (x * 255.0 + 0.5).To(DType.UInt8).ToArray<byte>();           // exact: resizing already rounded to bytes
+                row = (x * 255.0 + 0.5).to(ScalarType.Byte).data<byte>().ToArray(); // exact: resizing already rounded to bytes
             }
             catch (CaptioningException e) when (skipBadImages)
             {
@@ -42,7 +43,7 @@ public static class ImageCache
             row.CopyTo(bytes.AsSpan(kept.Count * rowBytes, rowBytes));
             kept.Add(image);
         }
-        var pixels = Tensor.FromBytes(bytes.AsSpan(0, kept.Count * rowBytes), DType.UInt8, [kept.Count, 3, size, size]); // (N, 3, S, S)
+        var pixels = torch.tensor(bytes, [kept.Count, 3, size, size], ScalarType.Byte); // (N, 3, S, S)
         return new Loaded(kept, pixels);
     }
 }

@@ -1,4 +1,5 @@
-using Captioning.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Captioning.Features;
 
@@ -57,21 +58,15 @@ public sealed class Normalisation
     /// <summary>Normalises a float32 RGB batch (N, 3, H, W) with values in [0, 1]; returns a new tensor of the same shape.</summary>
     public Tensor Apply(Tensor rgb)
     {
-        if (rgb.Dim != 4 || rgb.Shape[1] != 3) throw new ArgumentException($"expected an RGB batch (N, 3, H, W), got [{string.Join(", ", rgb.Shape)}]", nameof(rgb));
+        if (rgb.dim() != 4 || rgb.shape[1] != 3) throw new ArgumentException($"expected an RGB batch (N, 3, H, W), got [{string.Join(", ", rgb.shape)}]", nameof(rgb));
         // x * (scale / std) - mean / std does the whole affine map in two ops.
         var factor = Enumerable.Range(0, 3).Select(c => (float)(Scale / Std[c])).ToArray();
         var offset = Enumerable.Range(0, 3).Select(c => (float)(-Mean[c] / Std[c])).ToArray();
-        using var f = Tensor.From(factor, 1, 3, 1, 1).To(rgb.Device); // (1, 3, 1, 1)
-        using var o = Tensor.From(offset, 1, 3, 1, 1).To(rgb.Device); // (1, 3, 1, 1)
-        if (Order == ChannelOrder.Rgb)
-        {
-            using var scaled = rgb * f; // (N, 3, H, W)
-            return scaled + o;
-        }
-        using var order = Tensor.From(new long[] { 2, 1, 0 }, 3).To(rgb.Device);
-        using var bgr = rgb.IndexSelect(1, order); // (N, 3, H, W)
-        using var bgrScaled = bgr * f;
-        return bgrScaled + o;
+        using var scope = torch.NewDisposeScope();
+        var f = torch.tensor(factor, [1, 3, 1, 1], device: rgb.device); // (1, 3, 1, 1)
+        var o = torch.tensor(offset, [1, 3, 1, 1], device: rgb.device); // (1, 3, 1, 1)
+        var ordered = Order == ChannelOrder.Rgb ? rgb : rgb.index_select(1, torch.tensor(new long[] { 2, 1, 0 }, device: rgb.device)); // (N, 3, H, W)
+        return (ordered * f + o).MoveToOuterDisposeScope(); // (N, 3, H, W)
     }
 
     /// <inheritdoc/>

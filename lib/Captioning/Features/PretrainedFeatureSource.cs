@@ -1,5 +1,5 @@
 using Captioning.Data;
-using Captioning.Torch;
+using static TorchSharp.torch;
 
 namespace Captioning.Features;
 
@@ -65,6 +65,9 @@ public sealed class PretrainedFeatureSource : IFeatureSource, IDisposable
 
     /// <inheritdoc/>
     public Tensor Encode(Tensor images) => encoder.Encode(images); // (N, D)
+
+    /// <inheritdoc/>
+    public void MoveTo(Device device) => encoder.MoveTo(device);
 
     /// <summary>Frees the encoder's weights.</summary>
     public void Dispose() => encoder.Dispose();

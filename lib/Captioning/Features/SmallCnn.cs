@@ -1,5 +1,6 @@
-using Captioning.Torch;
-using Captioning.Torch.NN;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace Captioning.Features;
 
@@ -12,7 +13,7 @@ namespace Captioning.Features;
 /// where, so a caption model can tell "a red circle left of a blue square" from its mirror image,
 /// which a bag of concept words alone never asks the network to keep.
 /// </summary>
-public sealed class SmallCnn : Module<Tensor, Tensor>
+public sealed class SmallCnn : nn.Module<Tensor, Tensor>
 {
     private readonly Sequential? stem;
     private readonly Sequential blocks;
@@ -28,7 +29,10 @@ public sealed class SmallCnn : Module<Tensor, Tensor>
     /// <param name="stemChannels">Channels of a 5x5 stride-2 stem before the blocks (0: none); it halves the resolution cheaply.</param>
     /// <param name="cellDimension">Per-cell feature size of the 1x1 conv penultimate layer (0: one dense layer of <paramref name="featureDimension"/> instead).</param>
     public SmallCnn(IReadOnlyList<int> channels, int featureDimension, int concepts, int stemChannels = 0, int cellDimension = 0)
+        : base(nameof(SmallCnn))
     {
+        TorchRuntime.EnsureLoaded(); // also turns off the NNPACK probe (TorchRuntime.DisableNnpack)
+        using var scope = torch.NewDisposeScope(); // frees what the layer constructors leave behind; the weights are kept below
         CellDimension = cellDimension;
         StemChannels = stemChannels;
         if (channels.Count == 0 || channels.Any(c => c <= 0)) throw new ArgumentException("every block needs a positive channel count", nameof(channels));
@@ -38,28 +42,34 @@ public sealed class SmallCnn : Module<Tensor, Tensor>
         var inChannels = 3L;
         if (stemChannels > 0)
         {
-            stem = RegisterModule("stem", new Sequential(new Conv2d(3, stemChannels, (5, 5), (2, 2), (2, 2), bias: false), new BatchNorm2d(stemChannels), new ReLU()));
+            stem = nn.Sequential(nn.Conv2d(3, stemChannels, kernel_size: 5, stride: 2, padding: 2, bias: false), nn.BatchNorm2d(stemChannels), nn.ReLU());
+            register_module("stem", stem);
             inChannels = stemChannels;
         }
-        blocks = new Sequential();
+        blocks = nn.Sequential();
         foreach (var c in channels)
         {
-            blocks.Append(new Sequential(new Conv2d(inChannels, c, 3, padding: 1, bias: false), new BatchNorm2d(c), new ReLU(), new MaxPool2d(2)));
+            blocks.append(nn.Sequential(nn.Conv2d(inChannels, c, kernel_size: 3, padding: 1, bias: false), nn.BatchNorm2d(c), nn.ReLU(), nn.MaxPool2d(kernel_size: 2)));
             inChannels = c;
         }
-        RegisterModule("blocks", blocks);
-        // A 3x3 grid rather than one global average: captions name where shapes are ("top left").
-        pool = new AdaptiveAvgPool2d((GridSize, GridSize));
+        register_module("blocks", blocks);
+        // A 3x3 grid rather than one global average: captions name where shapes are ("top left"). No state: no keys.
+        pool = nn.AdaptiveAvgPool2d(GridSize);
+        register_module("pool", pool);
         if (cellDimension > 0)
         {
             FeatureDimension = cellDimension * GridSize * GridSize;
-            cells = RegisterModule("cells", new Conv2d(inChannels, cellDimension, 1));
+            cells = nn.Conv2d(inChannels, cellDimension, kernel_size: 1);
+            register_module("cells", cells);
         }
         else
         {
-            embed = RegisterModule("embed", new Linear(inChannels * GridSize * GridSize, featureDimension));
+            embed = nn.Linear(inChannels * GridSize * GridSize, featureDimension);
+            register_module("embed", embed);
         }
-        head = RegisterModule("head", new Linear(FeatureDimension, concepts));
+        head = nn.Linear(FeatureDimension, concepts);
+        register_module("head", head);
+        ModuleConstruction.KeepState(this);
     }
 
     /// <summary>Side of the pooled grid fed to the penultimate layer.</summary>
@@ -83,21 +93,21 @@ public sealed class SmallCnn : Module<Tensor, Tensor>
     /// <summary>Penultimate activations (after ReLU) of (N, 3, S, S) images in [0, 1]: (N, featureDimension).</summary>
     public Tensor Features(Tensor images)
     {
-        using var scope = DisposeScope.Enter();
-        var x = (images - 0.5) * 4.0;               // (N, 3, S, S), roughly zero-centred
-        if (stem != null) x = stem.Forward(x);      // (N, stem, S / 2, S / 2)
-        x = blocks.Forward(x);                      // (N, C, S / 2^k, S / 2^k)
-        x = pool.Forward(x);                        // (N, C, 3, 3)
+        using var scope = torch.NewDisposeScope();
+        var x = (images - 0.5) * 4.0;                // (N, 3, S, S), roughly zero-centred
+        if (stem != null) x = stem.call(x);          // (N, stem, S / 2, S / 2)
+        x = blocks.call(x);                          // (N, C, S / 2^k, S / 2^k)
+        x = pool.call(x);                            // (N, C, 3, 3)
         x = cells != null
-            ? cells.Forward(x).Relu().Flatten(1)    // (N, cell * 9), cell-major per channel
-            : embed!.Forward(x.Flatten(1)).Relu();  // (N, featureDimension)
-        return x.MoveToOuterScope();
+            ? cells.call(x).relu().flatten(1)        // (N, cell * 9), cell-major per channel
+            : embed!.call(x.flatten(1)).relu();      // (N, featureDimension)
+        return x.MoveToOuterDisposeScope();
     }
 
     /// <summary>Concept logits of (N, 3, S, S) images: (N, concepts).</summary>
-    public override Tensor Forward(Tensor images)
+    public override Tensor forward(Tensor images)
     {
-        using var scope = DisposeScope.Enter();
-        return head.Forward(Features(images)).MoveToOuterScope(); // (N, concepts)
+        using var scope = torch.NewDisposeScope();
+        return head.call(Features(images)).MoveToOuterDisposeScope(); // (N, concepts)
     }
 }

@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using Captioning.Data;
-using Captioning.Torch;
-using Captioning.Torch.Serialization;
+using Captioning.Weights;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Captioning.Features;
 
@@ -20,7 +21,7 @@ public sealed class SmallCnnEncoder : IFeatureSource, IDisposable
         InputSize = inputSize;
         WeightsHash = weightsHash;
         DatasetFingerprint = datasetFingerprint;
-        network.Eval();
+        network.eval();
     }
 
     /// <summary>The network (evaluation mode).</summary>
@@ -57,16 +58,23 @@ public sealed class SmallCnnEncoder : IFeatureSource, IDisposable
     /// <inheritdoc/>
     public Tensor Encode(Tensor images)
     {
-        using var noGrad = NoGradScope.Enter();
-        return Network.Features(images); // (N, D)
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        return Network.Features(images.to(Device)).MoveToOuterDisposeScope(); // (N, D) on Device
     }
+
+    /// <summary>The device the weights are on; <see cref="Encode"/> and <see cref="Predict"/> move each batch there.</summary>
+    public Device Device => Network.parameters().First().device;
+
+    /// <inheritdoc/>
+    public void MoveTo(Device device) => Network.to(device);
 
     /// <summary>Concept probabilities of (N, 3, S, S) images: (N, concepts).</summary>
     public Tensor Predict(Tensor images)
     {
-        using var noGrad = NoGradScope.Enter();
-        using var logits = Network.Forward(images); // (N, concepts)
-        return logits.Sigmoid();
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        return Network.call(images.to(Device)).sigmoid().MoveToOuterDisposeScope(); // (N, concepts)
     }
 
     /// <summary>
@@ -75,7 +83,9 @@ public sealed class SmallCnnEncoder : IFeatureSource, IDisposable
     /// </summary>
     public static SmallCnnEncoder SaveAndWrap(SmallCnn network, Concepts concepts, int inputSize, string datasetFingerprint, string training, string path)
     {
-        var tensors = network.StateDict().ToDictionary(p => p.Key, p => p.Value);
+        // safetensors is written from the CPU; copies are made only for weights that live elsewhere.
+        using var scope = torch.NewDisposeScope();
+        var tensors = network.state_dict().ToDictionary(p => p.Key, p => p.Value.cpu());
         var metadata = new Dictionary<string, string>
         {
             ["format"] = "caption-small-cnn/1",
@@ -109,6 +119,7 @@ public sealed class SmallCnnEncoder : IFeatureSource, IDisposable
         try
         {
             using (var tensors = SafeTensors.Load(path)) network.LoadStateDict(tensors, strict: true, sourceName: path);
+            network.eval();
             return new SmallCnnEncoder(network, concepts, int.Parse(Field("input_size"), CultureInfo.InvariantCulture), HashFile(path), Field("dataset_fingerprint"), Field("training"));
         }
         catch

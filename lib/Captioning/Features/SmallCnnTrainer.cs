@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using Captioning.Data;
-using Captioning.Torch;
-using Captioning.Torch.NN;
-using Captioning.Torch.Optim;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Captioning.Features;
 
@@ -21,9 +20,10 @@ namespace Captioning.Features;
 /// <param name="MinAgreement">A concept must be used by at least this fraction of the captions of the images it describes, on average (0 keeps every word).</param>
 /// <param name="CellDimension">Per-cell size of the penultimate layer, a 1x1 conv over the 3x3 grid (feature = 9 x this); 0 uses one dense layer of <paramref name="FeatureDimension"/> instead.</param>
 /// <param name="MaxShift">Training augmentation: each training image is shifted by up to this many pixels in x and y (edges repeated); 0 is off.</param>
+/// <param name="Device">Where the network trains; null is <see cref="TorchRuntime.DefaultDevice"/>. Not part of <see cref="Signature"/>.</param>
 public sealed record SmallCnnOptions(int InputSize = 48, int[]? Channels = null, int FeatureDimension = 256, int Epochs = 24,
     int BatchSize = 32, double LearningRate = 3e-3, int Seed = 1, int MinImages = 5, int MaxConcepts = 1000, double MinAgreement = 0.5, bool BalancePositives = false, int StemChannels = 0,
-    int CellDimension = 32, int MaxShift = 0)
+    int CellDimension = 32, int MaxShift = 0, Device? Device = null)
 {
     /// <summary>The default channel plan.</summary>
     public static IReadOnlyList<int> DefaultChannels { get; } = [16, 32, 64, 128];
@@ -96,15 +96,19 @@ public static class SmallCnnTrainer
         var trainLabels = concepts.Labels(train.Images, cleaner);
         var devLabels = concepts.Labels(dev.Images, cleaner);
 
-        TorchRuntime.ManualSeed((ulong)options.Seed);
+        TorchRuntime.ManualSeed(options.Seed);
+        var device = options.Device ?? TorchRuntime.DefaultDevice;
         var network = new SmallCnn(options.ChannelPlan, options.FeatureDimension, concepts.Count, options.StemChannels, options.CellDimension);
         try
         {
-            using var labels = Tensor.From<float>(trainLabels, [train.Images.Count, concepts.Count]); // (N, K)
-            using var positiveWeight = options.BalancePositives ? PositiveWeights(trainLabels, train.Images.Count, concepts.Count) : null; // (K)
-            RunEpochs(network, trainPixels, labels, positiveWeight, dev, devLabels, concepts.Count, options, progress, cancellation);
-            network.Eval();
-            var devScores = Score(network, devPixels, devLabels, concepts.Count);
+            network.to(device);
+            using var trainOnDevice = trainPixels.to(device); // (N, 3, S, S) uint8: the whole cache fits, so it moves once
+            using var devOnDevice = devPixels.to(device);     // (M, 3, S, S) uint8
+            using var labels = torch.tensor(trainLabels, [train.Images.Count, concepts.Count], device: device); // (N, K)
+            using var positiveWeight = options.BalancePositives ? PositiveWeights(trainLabels, train.Images.Count, concepts.Count, device) : null; // (K)
+            RunEpochs(network, trainOnDevice, labels, positiveWeight, devOnDevice, devLabels, concepts.Count, options, progress, cancellation);
+            network.eval();
+            var devScores = Score(network, devOnDevice, devLabels, concepts.Count);
             var majority = ConceptScores.Count(ConceptScores.FrequentPredictions(trainLabels, train.Images.Count, concepts.Count, dev.Images.Count), devLabels);
             var encoder = SmallCnnEncoder.SaveAndWrap(network, concepts, options.InputSize, DatasetFingerprint.Of(dataset), options.Signature, weightsPath);
             return new SmallCnnTrainingResult(encoder, devScores, majority, train.Images.Count, dev.Images.Count, skipped, clock.Elapsed);
@@ -148,7 +152,7 @@ public static class SmallCnnTrainer
 
     // Concepts are rare, so unweighted BCE under-predicts at the 0.5 threshold; the square root is a
     // mild correction. Off by default: on the synthetic demo set it cost more precision than it gained recall.
-    private static Tensor PositiveWeights(float[] labels, int images, int concepts)
+    private static Tensor PositiveWeights(float[] labels, int images, int concepts, Device device)
     {
         var weights = new float[concepts];
         for (var c = 0; c < concepts; c++)
@@ -157,42 +161,43 @@ public static class SmallCnnTrainer
             for (var i = 0; i < images; i++) if (labels[i * concepts + c] > 0.5f) positives++;
             weights[c] = (float)Math.Sqrt(Math.Max(1, images - positives) / (double)Math.Max(1, positives));
         }
-        return Tensor.From<float>(weights, [concepts]);
+        return torch.tensor(weights, device: device); // (K)
     }
 
-    private static void RunEpochs(SmallCnn network, Tensor pixels, Tensor labels, Tensor? positiveWeight, ImageCache.Loaded dev, float[] devLabels, int concepts,
+    private static void RunEpochs(SmallCnn network, Tensor pixels, Tensor labels, Tensor? positiveWeight, Tensor devPixels, float[] devLabels, int concepts,
         SmallCnnOptions options, Action<SmallCnnProgress>? progress, CancellationToken cancellation)
     {
-        var count = (int)pixels.Size(0);
+        var count = (int)pixels.size(0);
         var batches = (count + options.BatchSize - 1) / options.BatchSize;
         var random = new Random(options.Seed);
-        using var optimizer = new Adam(network.Parameters(), options.LearningRate);
+        using var optimizer = torch.optim.Adam(network.parameters(), options.LearningRate);
         for (var epoch = 1; epoch <= options.Epochs; epoch++)
         {
-            network.Train();
+            network.train();
             var order = Enumerable.Range(0, count).ToArray();
             random.Shuffle(order);
-            var lossSum = 0.0;
+            // The epoch's loss is summed on the device; it is read back only when someone is listening.
+            using var lossSum = torch.zeros(1, device: pixels.device); // (1)
             for (var b = 0; b < batches; b++)
             {
                 cancellation.ThrowIfCancellationRequested();
-                using var scope = DisposeScope.Enter();
+                using var scope = torch.NewDisposeScope();
                 var size = Math.Min(options.BatchSize, count - b * options.BatchSize);
-                var index = Tensor.From<long>(order.Skip(b * options.BatchSize).Take(size).Select(i => (long)i).ToArray(), [size]);
-                var x = pixels.IndexSelect(0, index).To(DType.Float32) / 255.0; // (B, 3, S, S)
+                var index = torch.tensor(order.Skip(b * options.BatchSize).Take(size).Select(i => (long)i).ToArray(), device: pixels.device); // (B)
+                var x = pixels.index_select(0, index).to(ScalarType.Float32) / 255.0; // (B, 3, S, S)
                 if (options.MaxShift > 0) x = Shift(x, options.MaxShift, random);
-                var y = labels.IndexSelect(0, index);                            // (B, K)
-                optimizer.ZeroGrad();
-                var loss = Functional.BinaryCrossEntropyWithLogits(network.Forward(x), y, positiveWeight);
-                loss.Backward();
-                optimizer.Step();
-                lossSum += loss.Item();
-                progress?.Invoke(new SmallCnnProgress(epoch, options.Epochs, b + 1, batches, lossSum / (b + 1), null));
+                var y = labels.index_select(0, index);                                 // (B, K)
+                optimizer.zero_grad();
+                var loss = torch.nn.functional.binary_cross_entropy_with_logits(network.call(x), y, pos_weights: positiveWeight);
+                loss.backward();
+                optimizer.step();
+                lossSum.add_(loss.detach());
+                progress?.Invoke(new SmallCnnProgress(epoch, options.Epochs, b + 1, batches, lossSum.item<float>() / (b + 1), null));
             }
             if (progress != null)
             {
-                network.Eval();
-                progress(new SmallCnnProgress(epoch, options.Epochs, batches, batches, lossSum / batches, Score(network, dev.Pixels, devLabels, concepts)));
+                network.eval();
+                progress(new SmallCnnProgress(epoch, options.Epochs, batches, batches, lossSum.item<float>() / batches, Score(network, devPixels, devLabels, concepts)));
             }
         }
     }
@@ -204,30 +209,31 @@ public static class SmallCnnTrainer
     /// </summary>
     internal static Tensor Shift(Tensor images, int maxShift, Random random)
     {
-        var size = (int)images.Size(2);
+        var size = (int)images.size(2);
+        using var scope = torch.NewDisposeScope();
         var shifted = new List<Tensor>();
-        for (var i = 0; i < images.Size(0); i++)
+        for (var i = 0; i < images.size(0); i++)
         {
             var (dy, dx) = (random.Next(-maxShift, maxShift + 1), random.Next(-maxShift, maxShift + 1));
-            var rows = Tensor.From<long>(Enumerable.Range(0, size).Select(r => (long)Math.Clamp(r - dy, 0, size - 1)).ToArray(), [size]);
-            var columns = Tensor.From<long>(Enumerable.Range(0, size).Select(c => (long)Math.Clamp(c - dx, 0, size - 1)).ToArray(), [size]);
-            shifted.Add(images.Select(0, i).IndexSelect(1, rows).IndexSelect(2, columns)); // (3, S, S)
+            var rows = torch.tensor(Enumerable.Range(0, size).Select(r => (long)Math.Clamp(r - dy, 0, size - 1)).ToArray(), device: images.device);    // (S)
+            var columns = torch.tensor(Enumerable.Range(0, size).Select(c => (long)Math.Clamp(c - dx, 0, size - 1)).ToArray(), device: images.device); // (S)
+            shifted.Add(images.select(0, i).index_select(1, rows).index_select(2, columns)); // (3, S, S)
         }
-        return Tensor.Stack(shifted, 0); // (B, 3, S, S)
+        return torch.stack(shifted, 0).MoveToOuterDisposeScope(); // (B, 3, S, S)
     }
 
     /// <summary>Micro scores of the network's predictions at probability 0.5 (logit 0) on uint8 images.</summary>
     private static ConceptScores Score(SmallCnn network, Tensor pixels, float[] labels, int concepts)
     {
-        var count = (int)pixels.Size(0);
+        var count = (int)pixels.size(0);
         var predicted = new bool[count * concepts];
-        using var noGrad = NoGradScope.Enter();
+        using var noGrad = torch.no_grad();
         for (var start = 0; start < count; start += 128)
         {
-            using var scope = DisposeScope.Enter();
+            using var scope = torch.NewDisposeScope();
             var size = Math.Min(128, count - start);
-            var x = pixels.Narrow(0, start, size).To(DType.Float32) / 255.0; // (B, 3, S, S)
-            var positive = network.Forward(x).Gt(0).ToArray<bool>();          // (B, K)
+            var x = pixels.narrow(0, start, size).to(ScalarType.Float32) / 255.0;             // (B, 3, S, S)
+            var positive = network.call(x).gt(0).cpu().data<bool>().ToArray();               // (B, K)
             positive.CopyTo(predicted, start * concepts);
         }
         return ConceptScores.Count(predicted, labels);

@@ -1,4 +1,4 @@
-using Captioning.Torch;
+using static TorchSharp.torch;
 
 namespace Captioning.Inference;
 
@@ -28,21 +28,22 @@ public static class Baselines
     /// <param name="k">Neighbours pooled.</param>
     public static IReadOnlyList<string> NearestNeighbour(Tensor queryFeatures, Tensor trainFeatures, IReadOnlyList<IReadOnlyList<string>> trainCaptions, int k = 5)
     {
-        if (trainFeatures.Size(0) != trainCaptions.Count)
-            throw new ArgumentException($"{trainFeatures.Size(0)} training feature rows but captions for {trainCaptions.Count} images");
-        k = (int)Math.Min(k, trainFeatures.Size(0));
-        using var scope = DisposeScope.Enter();
-        using var noGrad = NoGradScope.Enter();
+        if (trainFeatures.shape[0] != trainCaptions.Count)
+            throw new ArgumentException($"{trainFeatures.shape[0]} training feature rows but captions for {trainCaptions.Count} images");
+        k = (int)Math.Min(k, trainFeatures.shape[0]);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
         var train = Normalise(trainFeatures); // (N, D)
         var neighbours = new List<long[]>();
         const long chunk = 512;
-        for (long start = 0; start < queryFeatures.Size(0); start += chunk)
+        for (long start = 0; start < queryFeatures.shape[0]; start += chunk)
         {
-            using var inner = DisposeScope.Enter();
-            var query = Normalise(queryFeatures.Narrow(0, start, Math.Min(chunk, queryFeatures.Size(0) - start))); // (q, D)
-            var similarity = query.MatMul(train.Transpose(0, 1)); // (q, N)
-            var (_, index) = similarity.TopK(k, 1); // (q, k)
-            var flat = index.ToArray<long>();
+            using var inner = NewDisposeScope();
+            var query = Normalise(queryFeatures.narrow(0, start, Math.Min(chunk, queryFeatures.shape[0] - start)).to(train.device)); // (q, D)
+            // mm, not matmul: TorchSharp 0.107's native matmul does not catch LibTorch's errors (RuntimeTests).
+            var similarity = query.mm(train.transpose(0, 1)); // (q, N)
+            var (_, index) = similarity.topk(k, 1); // (q, k)
+            var flat = index.cpu().data<long>().ToArray();
             for (var i = 0; i < flat.Length / k; i++) neighbours.Add(flat.AsSpan(i * k, k).ToArray());
         }
         return neighbours.Select(rows => Consensus(rows.SelectMany(r => trainCaptions[(int)r]).Where(c => c.Length > 0).ToList())).ToList();
@@ -50,8 +51,8 @@ public static class Baselines
 
     private static Tensor Normalise(Tensor x)
     {
-        var f = x.To(DType.Float32);
-        var norm = (f * f).Sum(1, keepDim: true).Sqrt() + 1e-8; // (N, 1)
+        var f = x.to(ScalarType.Float32);
+        var norm = (f * f).sum(1, keepdim: true).sqrt() + 1e-8; // (N, 1)
         return f / norm;
     }
 

@@ -1,7 +1,7 @@
 using Captioning.Data;
 using Captioning.Features;
 using Captioning.Models;
-using Captioning.Torch;
+using static TorchSharp.torch;
 using Captioning.Training;
 
 namespace Captioning.Inference;
@@ -34,10 +34,11 @@ public sealed class PhotoCaptioner : IDisposable
     /// <summary>
     /// Opens a run. Its encoder's weights come from <paramref name="weightsPath"/>, or for small-cnn
     /// from the network saved beside the run's feature store; they must be the weights the training
-    /// features were extracted with.
+    /// features were extracted with. The caption model decodes on <paramref name="device"/> (default: <see cref="TorchRuntime.DefaultDevice"/>).
     /// </summary>
-    public static PhotoCaptioner Open(RunFolder run, string? weightsPath = null)
+    public static PhotoCaptioner Open(RunFolder run, string? weightsPath = null, Device? device = null)
     {
+        TorchRuntime.EnsureLoaded();
         var (_, _, inputs, _) = run.ReadConfig();
         var encoder = inputs.Encoder;
         weightsPath ??= encoder == EncoderNames.SmallCnn ? SmallCnnEncoder.WeightsPathBeside(inputs.Features) : null;
@@ -49,7 +50,7 @@ public sealed class PhotoCaptioner : IDisposable
         {
             if (TrainingData.WeightsHashOf(inputs.FeatureFingerprint) is { } expected && expected != source.WeightsHash)
                 throw new CaptioningException($"encoder weights '{weightsPath}' (hash {source.WeightsHash}) are not the ones run '{run.Path}' was trained on (hash {expected})");
-            return new PhotoCaptioner(source, run.LoadModel(), run.ReadVocabulary());
+            return new PhotoCaptioner(source, run.LoadModel(device: device ?? TorchRuntime.DefaultDevice), run.ReadVocabulary());
         }
         catch
         {
@@ -66,8 +67,8 @@ public sealed class PhotoCaptioner : IDisposable
         const int chunk = 16;
         for (var start = 0; start < imagePaths.Count; start += chunk)
         {
-            using var scope = DisposeScope.Enter();
-            using var noGrad = NoGradScope.Enter();
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
             var paths = imagePaths.Skip(start).Take(chunk).ToList();
             var pixels = preprocessor.Load(paths); // (N, 3, S, S)
             var features = source.Encode(pixels); // (N, D)

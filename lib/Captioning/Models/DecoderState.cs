@@ -1,5 +1,4 @@
-using Captioning.Torch;
-using Captioning.Torch.NN;
+using static TorchSharp.torch;
 
 namespace Captioning.Models;
 
@@ -16,13 +15,13 @@ public sealed class DecoderState(LstmState lstm, Tensor? image) : IDisposable
     public Tensor? Image { get; } = image;
 
     /// <summary>The state of the rows at <paramref name="index"/> (int64): surviving beams, or rows repeated per beam.</summary>
-    public DecoderState Select(Tensor index) => new(Lstm.IndexSelect(index), Image?.IndexSelect(0, index));
+    public DecoderState Select(Tensor index) => new(Lstm.Select(index), Image?.index_select(0, index));
 
     /// <summary>All tensors handed to the enclosing dispose scope.</summary>
-    public DecoderState MoveToOuterScope()
+    public DecoderState MoveToOuterDisposeScope()
     {
-        Lstm.MoveToOuterScope();
-        Image?.MoveToOuterScope();
+        Lstm.MoveToOuterDisposeScope();
+        Image?.MoveToOuterDisposeScope();
         return this;
     }
 

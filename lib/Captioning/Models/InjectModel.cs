@@ -1,5 +1,7 @@
-using Captioning.Torch;
-using Captioning.Torch.NN;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
 
 namespace Captioning.Models;
 
@@ -11,113 +13,99 @@ namespace Captioning.Models;
 public sealed class InjectModel : CaptionModel
 {
     private readonly Linear image;
-    private readonly Linear? initCell;
+    private readonly Linear? image_cell;
     private readonly Linear output;
 
     /// <summary>Creates the model for an inject architecture.</summary>
     public InjectModel(CaptionModelOptions options)
-        : base(options, options.Architecture == Architecture.ParInject ? 2 * options.EmbeddingDimension : options.EmbeddingDimension)
+        : base(nameof(InjectModel), options, options.Architecture == Architecture.ParInject ? 2 * options.EmbeddingDimension : options.EmbeddingDimension)
     {
         if (options.Architecture == Architecture.Merge) throw new ArgumentException("use MergeModel for the merge architecture");
-        var l = options.Layers;
-        var h = options.HiddenDimension;
-        switch (options.Architecture)
+        var stateWidth = options.Layers * options.HiddenDimension;
+        // init-inject: one hidden and one cell vector per layer from the image; the others: an image "word".
+        image = nn.Linear(options.FeatureDimension, options.Architecture == Architecture.InitInject ? stateWidth : options.EmbeddingDimension);
+        register_module(nameof(image), image);
+        if (options.Architecture == Architecture.InitInject)
         {
-            case Architecture.InitInject:
-                // One hidden and one cell vector per layer from the image.
-                image = RegisterModule("image", new Linear(options.FeatureDimension, l * h));
-                initCell = RegisterModule("image_cell", new Linear(options.FeatureDimension, l * h));
-                break;
-            default:
-                image = RegisterModule("image", new Linear(options.FeatureDimension, options.EmbeddingDimension));
-                break;
+            image_cell = nn.Linear(options.FeatureDimension, stateWidth);
+            register_module(nameof(image_cell), image_cell);
         }
-        output = RegisterModule("output", new Linear(h, options.VocabularySize));
+        output = nn.Linear(options.HiddenDimension, options.VocabularySize);
+        register_module(nameof(output), output);
     }
 
-    private Tensor ImageVector(Tensor features, Linear projection)
-    {
-        using var dropped = DropImage(features); // (B, D)
-        using var projected = projection.Forward(dropped);
-        return projected.Relu(); // (B, E) or (B, L*H)
-    }
+    private Tensor ImageVector(Tensor features, Linear projection) => functional.relu(projection.call(drop_image.call(features))); // (B, E) or (B, L*H)
+
+    // Rows (B, L*H) → (L, B, H), the layout torch.nn.LSTM takes its state in.
+    private Tensor PerLayer(Tensor rows) => rows.reshape(rows.shape[0], Options.Layers, Options.HiddenDimension).permute(1, 0, 2).contiguous();
 
     private LstmState InitialState(Tensor features)
     {
-        var batch = features.Size(0);
-        if (Options.Architecture != Architecture.InitInject) return Lstm.ZeroState(batch, features.Device);
-        using var scope = DisposeScope.Enter();
-        var l = Options.Layers;
-        var h = Options.HiddenDimension;
-        var hidden = ImageVector(features, image).Tanh().Reshape(batch, l, h).Permute(1, 0, 2).Contiguous(); // (L, B, H)
-        var cell = ImageVector(features, initCell!).Reshape(batch, l, h).Permute(1, 0, 2).Contiguous(); // (L, B, H)
-        return new LstmState(hidden.MoveToOuterScope(), cell.MoveToOuterScope());
+        if (Options.Architecture != Architecture.InitInject) return ZeroState(features);
+        var hidden = PerLayer(ImageVector(features, image).tanh()); // (L, B, H)
+        var cell = PerLayer(ImageVector(features, image_cell!)); // (L, B, H)
+        return new LstmState(hidden, cell);
     }
 
-    private Tensor Logits(Tensor hidden)
-    {
-        using var dropped = Drop(hidden);
-        return output.Forward(dropped); // (B[, T], V)
-    }
+    private Tensor Logits(Tensor hidden) => output.call(drop.call(hidden)); // (B[, T], V)
 
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor features, Tensor inputIds)
+    public override Tensor forward(Tensor features, Tensor inputIds)
     {
-        using var scope = DisposeScope.Enter();
-        var words = Drop(Embed.Forward(inputIds)); // (B, T, E)
-        var state = InitialState(features);
+        using var scope = NewDisposeScope();
+        var words = drop.call(embed.call(inputIds)); // (B, T, E)
+        var state = InitialState(features); // (L, B, H) x2
         Tensor text;
         switch (Options.Architecture)
         {
             case Architecture.PreInject:
             {
-                var img = ImageVector(features, image).Unsqueeze(1); // (B, 1, E)
-                var (all, _) = Lstm.Forward(Tensor.Cat([img, words], 1), state); // (B, 1 + T, H)
-                text = all.Narrow(1, 1, inputIds.Size(1)); // outputs after each word
+                var imageWord = ImageVector(features, image).unsqueeze(1); // (B, 1, E)
+                var (all, _) = RunLstm(cat([imageWord, words], 1), state); // (B, 1 + T, H)
+                text = all.narrow(1, 1, inputIds.shape[1]); // outputs after each word, (B, T, H)
                 break;
             }
             case Architecture.ParInject:
             {
-                var img = ImageVector(features, image).Unsqueeze(1).Expand(-1, inputIds.Size(1), -1); // (B, T, E)
-                (text, _) = Lstm.Forward(Tensor.Cat([words, img], 2), state); // (B, T, H)
+                var imageWords = ImageVector(features, image).unsqueeze(1).expand(-1, inputIds.shape[1], -1); // (B, T, E)
+                (text, _) = RunLstm(cat([words, imageWords], 2), state); // (B, T, H)
                 break;
             }
             default:
-                (text, _) = Lstm.Forward(words, state); // (B, T, H)
+                (text, _) = RunLstm(words, state); // (B, T, H)
                 break;
         }
-        return Logits(text).MoveToOuterScope(); // (B, T, V)
+        return Logits(text).MoveToOuterDisposeScope(); // (B, T, V)
     }
 
     /// <inheritdoc/>
     public override DecoderState Start(Tensor features)
     {
-        using var scope = DisposeScope.Enter();
-        var state = InitialState(features);
+        using var scope = NewDisposeScope();
+        var state = InitialState(features); // (L, B, H) x2
         switch (Options.Architecture)
         {
             case Architecture.PreInject:
             {
-                var img = ImageVector(features, image); // (B, E)
-                var (_, next) = Lstm.Step(img, state);
-                return new DecoderState(next, null).MoveToOuterScope();
+                var (_, next) = LstmStep(ImageVector(features, image), state); // the image is the first input step
+                return new DecoderState(next, null).MoveToOuterDisposeScope();
             }
             case Architecture.ParInject:
-                return new DecoderState(state, ImageVector(features, image)).MoveToOuterScope();
+                return new DecoderState(state, ImageVector(features, image)).MoveToOuterDisposeScope(); // image (B, E) joins every word
             default:
-                return new DecoderState(state, null).MoveToOuterScope();
+                return new DecoderState(state, null).MoveToOuterDisposeScope();
         }
     }
 
     /// <inheritdoc/>
     public override (Tensor Logits, DecoderState State) Step(Tensor tokens, DecoderState state)
     {
-        using var scope = DisposeScope.Enter();
-        var words = Drop(Embed.Forward(tokens)); // (B, E)
-        var input = Options.Architecture == Architecture.ParInject ? Tensor.Cat([words, state.Image!], 1) : words;
-        var (text, lstm) = Lstm.Step(input, state.Lstm); // (B, H)
-        var logits = Logits(text).MoveToOuterScope();
-        var carried = state.Image?.Alias().MoveToOuterScope();
-        return (logits, new DecoderState(lstm.MoveToOuterScope(), carried));
+        using var scope = NewDisposeScope();
+        var words = drop.call(embed.call(tokens)); // (B, E)
+        var input = Options.Architecture == Architecture.ParInject ? cat([words, state.Image!], 1) : words; // (B, E) or (B, 2E)
+        var (text, lstmState) = LstmStep(input, state.Lstm); // (B, H)
+        var logits = Logits(text).MoveToOuterDisposeScope(); // (B, V)
+        var carried = state.Image?.alias().MoveToOuterDisposeScope();
+        return (logits, new DecoderState(lstmState.MoveToOuterDisposeScope(), carried));
     }
 }

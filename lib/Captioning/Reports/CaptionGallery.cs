@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Captioning.Torch;
+using Captioning.Data;
 
 namespace Captioning.Reports;
 

@@ -1,4 +1,4 @@
-using Captioning.Torch;
+using Captioning.Data;
 
 namespace Captioning.Reports;
 

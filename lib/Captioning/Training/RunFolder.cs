@@ -4,8 +4,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Captioning.Data;
 using Captioning.Models;
-using Captioning.Torch;
-using Captioning.Torch.Serialization;
+using Captioning.Weights;
+using TorchSharp;
 
 namespace Captioning.Training;
 
@@ -173,7 +173,7 @@ public sealed class RunFolder
         var sidecar = new UTF8Encoding(false).GetBytes(JsonSerializer.Serialize(metadata, Json));
         var bound = BoundFiles();
         bound[System.IO.Path.GetRelativePath(Path, BestSidecarPath)] = sidecar;
-        SafeTensors.SaveSealed(BestCheckpointPath, model.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value), metadata, bound);
+        SafeTensors.SaveSealed(BestCheckpointPath, model.state_dict(), metadata, bound);
         AtomicFile.WriteAllBytes(BestSidecarPath, sidecar);
     }
 
@@ -227,8 +227,8 @@ public sealed class RunFolder
             : $"{intact}restore '{damaged}' from a copy of this run, or retrain with `caption train ... --force`";
     }
 
-    /// <summary>A model with the run's best (or last) weights, in eval mode.</summary>
-    public CaptionModel LoadModel(bool best = true)
+    /// <summary>A model with the run's best (or last) weights, in eval mode, on <paramref name="device"/> (default: the CPU).</summary>
+    public CaptionModel LoadModel(bool best = true, torch.Device? device = null)
     {
         var (options, _, _, _) = ReadConfig();
         var path = best ? BestCheckpointPath : LastCheckpointPath;
@@ -236,8 +236,9 @@ public sealed class RunFolder
         var model = CaptionModelFactory.Create(options);
         try
         {
+            if (device != null) model.to(device);
             VerifyCheckpoint(path);
-            using var weights = SafeTensors.Load(path);
+            using var weights = SafeTensors.Load(path, device);
             // best.safetensors holds plain state-dict keys; last.safetensors prefixes them (and holds the optimiser too).
             var state = best ? weights.ToDictionary(kv => kv.Key, kv => kv.Value) : WithPrefix(weights, ModelPrefix);
             model.LoadStateDict(state, strict: true, sourceName: path);
@@ -247,7 +248,7 @@ public sealed class RunFolder
             model.Dispose();
             throw;
         }
-        model.Eval();
+        model.eval();
         return model;
     }
 }

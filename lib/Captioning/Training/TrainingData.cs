@@ -1,6 +1,5 @@
 using Captioning.Data;
 using Captioning.Features;
-using Captioning.Torch;
 
 namespace Captioning.Training;
 
@@ -29,7 +28,7 @@ public static class TrainingData
             throw new CaptioningException($"feature store '{store.Path}' lacks {missing.Count} of the {captions.ImageIds.Count} {split} images " +
                 $"(e.g. {string.Join(", ", missing.Take(10))}); rerun `caption extract` on this dataset" +
                 (store.Header.Skipped.Count > 0 ? $" (the store skipped {store.Header.Skipped.Count} unreadable images)" : ""));
-        return new SplitData(captions, store.ReadIds(captions.ImageIds).DetachFromScope());
+        return new SplitData(captions, store.ReadIds(captions.ImageIds).DetachFromDisposeScope());
     }
 
     /// <summary>An identity of the store that a resumed run must match.</summary>

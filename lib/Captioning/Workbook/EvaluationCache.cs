@@ -6,6 +6,7 @@ using Captioning.Data;
 using Captioning.Evaluation;
 using Captioning.Inference;
 using Captioning.Training;
+using TorchSharp;
 
 namespace Captioning.Workbook;
 
@@ -28,10 +29,12 @@ public static class EvaluationCache
 
     /// <summary>
     /// The evaluation of <paramref name="model"/>'s run: read from the cache when it was made from the same best checkpoint
-    /// with the same decoding and resampling, computed with <see cref="RunEvaluator.Evaluate"/> and cached otherwise.
+    /// with the same decoding and resampling, computed with <see cref="RunEvaluator.Evaluate"/> on <paramref name="device"/>
+    /// (default: <see cref="TorchRuntime.DefaultDevice"/>) and cached otherwise. The device is not part of the cache key:
+    /// it changes how fast the captions come, not which.
     /// </summary>
     public static EvaluationResult EvaluateOrLoad(WorkbookFolders folders, string model, Split split, DecodeOptions decode, BootstrapOptions bootstrap,
-        Action<string>? log = null)
+        Action<string>? log = null, torch.Device? device = null)
     {
         var run = folders.Run(model);
         if (!run.IsFinished) throw new CaptioningException($"run '{run.Path}' has not finished training; run 03-merge-vs-inject.dib first with the same workDir");
@@ -41,7 +44,7 @@ public static class EvaluationCache
         // Computing writes: locked, then read again, in case another process has just written it.
         using var writing = WriterLock.Acquire(path, "evaluation cache");
         if (TryRead(path) is { } written && written.Key == key) return Reused(model, path, written, log);
-        var result = RunEvaluator.Evaluate(run, split, decode, bootstrap);
+        var result = RunEvaluator.Evaluate(run, split, decode, bootstrap, device);
         Directory.CreateDirectory(folders.Evaluations);
         AtomicFile.WriteAllText(path, JsonSerializer.Serialize(new CachedEvaluation(key, result), Json));
         log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"{model}: evaluated {result.Model.Images} {split.ToString().ToLowerInvariant()} images with beam {decode.BeamSize}"));
@@ -54,17 +57,17 @@ public static class EvaluationCache
         return cached.Result;
     }
 
-    /// <summary>Evaluates (or reads back) every model in <paramref name="models"/> on the same split with the same settings.</summary>
+    /// <summary>Evaluates (or reads back) every model in <paramref name="models"/> on the same split with the same settings, decoding on <paramref name="device"/>.</summary>
     public static IReadOnlyList<ScoredModel> EvaluateAll(WorkbookFolders folders, IEnumerable<string> models, Split split, DecodeOptions decode,
-        BootstrapOptions bootstrap, Action<string>? log = null) =>
-        models.Select(m => new ScoredModel(m, EvaluateOrLoad(folders, m, split, decode, bootstrap, log))).ToList();
+        BootstrapOptions bootstrap, Action<string>? log = null, torch.Device? device = null) =>
+        models.Select(m => new ScoredModel(m, EvaluateOrLoad(folders, m, split, decode, bootstrap, log, device))).ToList();
 
     /// <summary>
     /// Each model decoded with every beam size of <paramref name="beams"/> (1 is greedy), without resampling; the results in
-    /// <paramref name="already"/> (decoded with <paramref name="alreadyBeam"/>) are reused rather than decoded again.
+    /// <paramref name="already"/> (decoded with <paramref name="alreadyBeam"/>) are reused rather than decoded again. Decoding runs on <paramref name="device"/>.
     /// </summary>
     public static IReadOnlyDictionary<string, IReadOnlyDictionary<int, EvaluationResult>> BeamSweep(WorkbookFolders folders,
-        IReadOnlyList<ScoredModel> already, int alreadyBeam, IEnumerable<int> beams, Action<string>? log = null)
+        IReadOnlyList<ScoredModel> already, int alreadyBeam, IEnumerable<int> beams, Action<string>? log = null, torch.Device? device = null)
     {
         var sizes = beams.Distinct().Order().ToList();
         if (sizes.Count == 0 || sizes[0] < 1) throw new CaptioningException($"beamSizes must list beam sizes of at least 1, got '{string.Join(" ", sizes)}'");
@@ -75,7 +78,7 @@ public static class EvaluationCache
             foreach (var beam in sizes)
                 byBeam[beam] = beam == alreadyBeam
                     ? model.Result
-                    : EvaluateOrLoad(folders, model.Name, model.Result.Split, new DecodeOptions(BeamSize: beam), BootstrapOptions.None, log);
+                    : EvaluateOrLoad(folders, model.Name, model.Result.Split, new DecodeOptions(BeamSize: beam), BootstrapOptions.None, log, device);
             sweep[model.Name] = byBeam;
         }
         return sweep;

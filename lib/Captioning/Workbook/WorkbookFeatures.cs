@@ -1,6 +1,7 @@
 using System.Globalization;
 using Captioning.Data;
 using Captioning.Features;
+using TorchSharp;
 
 namespace Captioning.Workbook;
 
@@ -11,19 +12,23 @@ public static class WorkbookFeatures
     /// Extracts every image of <paramref name="dataset"/> with <paramref name="encoder"/> into
     /// <see cref="WorkbookFolders.FeatureStore"/>. small-cnn is trained first (or reloaded when already trained on these
     /// images with these settings, see <see cref="SmallCnnTrainer.TrainOrLoad"/>); the other encoders need <paramref name="weightsPath"/>.
+    /// The encoder (and small-cnn's training, unless <paramref name="smallCnn"/> names a device) runs on <paramref name="device"/>
+    /// (default: <see cref="TorchRuntime.DefaultDevice"/>).
     /// </summary>
     public static ExtractResult ExtractOrReuse(CaptionDataset dataset, WorkbookFolders folders, string encoder, string weightsPath = "",
-        SmallCnnOptions? smallCnn = null, Action<string>? log = null, CancellationToken cancellation = default)
+        SmallCnnOptions? smallCnn = null, Action<string>? log = null, CancellationToken cancellation = default, torch.Device? device = null)
     {
+        var cnnOptions = smallCnn ?? new SmallCnnOptions();
+        if (cnnOptions.Device == null) cnnOptions = cnnOptions with { Device = device };
         EncoderNames.Validate(encoder);
         var outPath = folders.FeatureStore(encoder);
         Directory.CreateDirectory(folders.Root);
         using var writing = FeatureStoreWriter.LockForWriting(outPath);
         var weights = string.IsNullOrWhiteSpace(weightsPath) ? null : Path.GetFullPath(weightsPath);
         if (encoder != EncoderNames.SmallCnn && weights == null) throw EncoderNames.MissingWeights(encoder);
-        using var source = new OwnedSource(FeatureSources.Open(encoder, weights, outPath, path => TrainSmallCnn(dataset, path, smallCnn ?? new SmallCnnOptions(), log, cancellation)));
+        using var source = new OwnedSource(FeatureSources.Open(encoder, weights, outPath, path => TrainSmallCnn(dataset, path, cnnOptions, log, cancellation)));
         var lastReported = -1;
-        var result = FeatureExtractor.Run(dataset, source, outPath, new ExtractOptions(),
+        var result = FeatureExtractor.Run(dataset, source, outPath, new ExtractOptions(Device: device),
             progress: p =>
             {
                 // A line per tenth keeps a notebook's output short.
@@ -60,7 +65,8 @@ public static class WorkbookFeatures
         public int FeatureDimension => inner.FeatureDimension;
         public ImagePreprocessOptions Preprocessing => inner.Preprocessing;
         public string WeightsHash => inner.WeightsHash;
-        public Torch.Tensor Encode(Torch.Tensor images) => inner.Encode(images);
+        public torch.Tensor Encode(torch.Tensor images) => inner.Encode(images);
+        public void MoveTo(torch.Device device) => inner.MoveTo(device);
         public void Dispose() => (inner as IDisposable)?.Dispose();
     }
 }

@@ -2,8 +2,8 @@ using System.Globalization;
 using Captioning.Data;
 using Captioning.Features;
 using Captioning.Models;
-using Captioning.Torch;
 using Captioning.Training;
+using TorchSharp;
 
 namespace Captioning.Workbook;
 
@@ -30,9 +30,10 @@ public static class WorkbookTraining
     /// Trains <paramref name="architecture"/> with <paramref name="preset"/>'s sizes and recipe (<paramref name="epochs"/> &gt; 0 overrides
     /// its epochs) on the <paramref name="encoder"/> features of <paramref name="dataDir"/>. A finished run is left alone; a run with
     /// last.safetensors continues from its last finished epoch; each finished epoch reaches <paramref name="curves"/> as it ends.
+    /// Training runs on <paramref name="device"/> (default: <see cref="TorchRuntime.DefaultDevice"/>).
     /// </summary>
     public static TrainedRun TrainOrResume(WorkbookFolders folders, string dataDir, string encoder, string architecture, TrainingPreset preset,
-        int epochs = 0, LossCurves? curves = null, Action<string>? log = null, CancellationToken cancellation = default)
+        int epochs = 0, LossCurves? curves = null, Action<string>? log = null, CancellationToken cancellation = default, torch.Device? device = null)
     {
         var shape = preset.Model with { Architecture = CaptionModelOptions.ParseArchitecture(architecture) };
         if (epochs < 0) throw new CaptioningException($"epochs must be 0 (the preset's {preset.Training.Epochs}) or more, got {epochs}");
@@ -66,8 +67,9 @@ public static class WorkbookTraining
         var dev = TrainingData.Load(dataset, Split.Dev, vocabulary, store);
         try
         {
-            TorchRuntime.ManualSeed((ulong)training.Seed);
+            TorchRuntime.ManualSeed(training.Seed);
             using var model = CaptionModelFactory.Create(options);
+            model.to(device ?? TorchRuntime.DefaultDevice);
             var parameters = model.ParameterCount();
             log?.Invoke(string.Create(CultureInfo.InvariantCulture,
                 $"{architecture}: {parameters:N0} parameters, vocabulary {vocabulary.Count:N0}, {train.Captions.Count:N0} training captions, {training.Epochs} epochs ({status})"));

@@ -1,5 +1,4 @@
 using Captioning.Data;
-using Captioning.Torch;
 
 namespace Captioning.Tests.Cli;
 

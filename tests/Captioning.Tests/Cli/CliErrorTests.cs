@@ -65,6 +65,8 @@ public class CliErrorTests(CliErrorFixture files) : NativeLeakGuard, IClassFixtu
         ("train", BadValue, ["train", "--data", "{root}/empty-data", "--features", "{root}/garbage.bin", "--min-count", "0", "--out", "{root}/r"], "--min-count"),
         ("train", BadValue, ["train", "--data", "{root}/empty-data", "--features", "{root}/garbage.bin", "--dropout", "1", "--out", "{root}/r"], "--dropout must be in [0, 1), got 1"),
         ("train", BadValue, ["train", "--data", "{root}/empty-data", "--features", "{root}/garbage.bin", "--image-dropout", "-0.5", "--out", "{root}/r"], "--image-dropout must be in [0, 1), got -0.5"),
+        ("train", BadValue, ["train", "--data", "{root}/empty-data", "--features", "{root}/garbage.bin", "--device", "cuda", "--out", "{root}/r"], "--device cuda: CUDA is not available"),
+        ("train", BadValue, ["train", "--data", "{root}/empty-data", "--features", "{root}/garbage.bin", "--device", "bogus", "--out", "{root}/r"], "--device bogus: expected one of auto, cpu, cuda, cuda:N"),
         ("train", Unreadable, ["train", "--data", "{root}/data", "--features", "{root}/garbage.bin", "--out", "{root}/r"], "{root}/garbage.bin"),
         ("train", Unreadable, ["train", "--data", "{root}/empty-data", "--features", "{root}/adir", "--out", "{root}/r"], "{root}/adir"),
         ("train", Unreadable, ["train", "--data", "{root}/baddata", "--features", "{root}/garbage.bin", "--out", "{root}/r"], "{root}/baddata/Flickr8k_text/Flickr8k.token.txt"),
@@ -74,6 +76,9 @@ public class CliErrorTests(CliErrorFixture files) : NativeLeakGuard, IClassFixtu
         ("evaluate", BadValue, ["evaluate", "--run", "{root}/badrun", "--split", "nope"], "--split"),
         ("evaluate", BadValue, ["evaluate", "--run", "{root}/badrun", "--beam", "0"], "--beam"),
         ("evaluate", BadValue, ["evaluate", "--run", "{root}/badrun", "--bootstrap", "-1"], "--bootstrap"),
+        ("evaluate", BadValue, ["evaluate", "--run", "{root}/badrun", "--device", "cuda"], "--device cuda: CUDA is not available"),
+        ("evaluate", BadValue, ["evaluate", "--run", "{root}/badrun", "--device", "bogus"], "--device bogus: expected one of auto, cpu, cuda, cuda:N"),
+        ("evaluate", BadValue, ["evaluate", "--run", "{root}/badrun", "--device", "cuda:x"], "--device cuda:x: expected cuda or cuda:N with N a device number"),
         ("evaluate", Unreadable, ["evaluate", "--run", "{root}/badrun"], "{root}/badrun/config.json"),
         ("evaluate", Unreadable, ["evaluate", "--run", "{root}/afile.txt"], "{root}/afile.txt"),
 
@@ -81,6 +86,8 @@ public class CliErrorTests(CliErrorFixture files) : NativeLeakGuard, IClassFixtu
         ("describe", Missing, ["describe", "--run", "{root}/nope", "{root}/photo.png"], "{root}/nope"),
         ("describe", BadValue, ["describe", "--run", "{root}/badrun", "--beam", "0", "{root}/photo.png"], "--beam"),
         ("describe", BadValue, ["describe", "--run", "{root}/badrun", "--max-length", "0", "{root}/photo.png"], "--max-length"),
+        ("describe", BadValue, ["describe", "--run", "{root}/badrun", "--device", "cuda", "{root}/photo.png"], "--device cuda: CUDA is not available"),
+        ("describe", BadValue, ["describe", "--run", "{root}/badrun", "--device", "bogus", "{root}/photo.png"], "--device bogus: expected one of auto, cpu, cuda, cuda:N"),
         ("describe", Unreadable, ["describe", "--run", "{root}/badrun", "{root}/garbage.bin"], "{root}/garbage.bin"),
         ("describe", Unreadable, ["describe", "--run", "{root}/badrun", "{root}/adir"], "{root}/adir"),
         ("describe", Unreadable, ["describe", "--run", "{root}/badrun", "{root}/photo.png"], "{root}/badrun/config.json"),
@@ -100,6 +107,7 @@ public class CliErrorTests(CliErrorFixture files) : NativeLeakGuard, IClassFixtu
         ("demo", BadValue, ["demo", "--dir", "{root}/d", "--images", "-1"], "--images"),
         ("demo", BadValue, ["demo", "--dir", "{root}/d", "--epochs", "0"], "--epochs"),
         ("demo", BadValue, ["demo", "--dir", "{root}/d", "--threads", "-1"], "--threads"),
+        ("demo", BadValue, ["demo", "--dir", "{root}/d", "--device", "cuda"], "--device cuda: CUDA is not available"),
         ("demo", Output, ["demo", "--dir", "{root}/afile.txt/d"], "{root}/afile.txt"),
         ("demo", Output, ["demo", "--dir", "{root}/afile.txt"], "{root}/afile.txt"),
 
@@ -140,6 +148,8 @@ public class CliErrorTests(CliErrorFixture files) : NativeLeakGuard, IClassFixtu
         ("bench", BadValue, ["bench", "--workload", "nope"], "--workload"),
         ("bench", BadValue, ["bench", "--workload", "train", "--iterations", "0"], "--iterations"),
         ("bench", BadValue, ["bench", "--workload", "train", "--threads", "abc"], "--threads"),
+        ("bench", BadValue, ["bench", "--workload", "train", "--device", "cuda"], "--device cuda: CUDA is not available"),
+        ("bench", BadValue, ["bench", "--workload", "train", "--device", "bogus"], "--device bogus: expected one of auto, cpu, cuda, cuda:N"),
     ];
 
     /// <summary>Verb to the cases it lacks; each reason is in the class remarks.</summary>

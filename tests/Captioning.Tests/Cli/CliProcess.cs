@@ -8,10 +8,7 @@ internal static class CliProcess
 {
     internal static string Path()
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir != null && !File.Exists(System.IO.Path.Combine(dir.FullName, "Captioning.slnx"))) dir = dir.Parent;
-        Assert.NotNull(dir);
-        var cli = System.IO.Path.Combine(dir.FullName, "lib", "Captioning.Cli", "bin", "Release", "net10.0", "caption");
+        var cli = System.IO.Path.Combine(RepoPaths.Root(), "lib", "Captioning.Cli", "bin", "Release", "net10.0", "caption");
         Assert.True(File.Exists(cli), $"build the CLI first: {cli} is missing");
         return cli;
     }

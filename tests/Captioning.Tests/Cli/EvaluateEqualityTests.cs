@@ -2,8 +2,8 @@ using System.Text.Json;
 using Captioning.Data;
 using Captioning.Features;
 using Captioning.Inference;
-using Captioning.Torch;
 using Captioning.Training;
+using TorchSharp;
 using Xunit;
 
 namespace Captioning.Tests.Cli;
@@ -87,7 +87,7 @@ public sealed class EvaluateEqualityTests(EvaluatedRunFixture fixture) : NativeL
     // Log-probabilities of the best captions of the stored features of the images, in order.
     private double[] DecodeStored(IReadOnlyList<CaptionedImage> images, int beam)
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         using var store = FeatureStore.Open(fixture.Features);
         using var model = new RunFolder(fixture.Run).LoadModel();
         var features = store.ReadIds(images.Select(i => i.Id).ToList()); // (N, D)

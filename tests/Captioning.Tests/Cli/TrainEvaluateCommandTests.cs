@@ -22,7 +22,7 @@ public sealed class PipelineFixture : IDisposable
         // An untrained small CNN keeps the fixture fast; training on its features still works, and the
         // store format, lookups and CLI plumbing are what these tests check.
         var weights = Weights = System.IO.Path.Combine(folder.Path, "cnn.safetensors");
-        Captioning.Torch.TorchRuntime.ManualSeed(7);
+        TorchRuntime.ManualSeed(7);
         var network = new SmallCnn([16, 32, 64, 64], 64, 2);
         using (SmallCnnEncoder.SaveAndWrap(network, new Concepts(["red", "blue"]), 64, DatasetFingerprint.Of(dataset), "untrained", weights)) { }
         Features = System.IO.Path.Combine(folder.Path, "small.feat");
@@ -53,8 +53,9 @@ public sealed class TrainEvaluateCommandTests(PipelineFixture fixture) : IClassF
     public void TrainThenEvaluate_WritesRunFolderAndScoresModelAndBaselines()
     {
         var run = fixture.NewFolder("run");
-        var (code, stdout, stderr) = CliProcess.Run(Train(run, "par-inject", 3, "--validate-every", "2"));
+        var (code, stdout, stderr) = CliProcess.Run(Train(run, "par-inject", 3, "--validate-every", "2", "--device", "cpu"));
         Assert.True(code == 0, stderr);
+        Assert.Matches(@"(?m)^par-inject: [0-9,]+ parameters, .*, 1 thread\(s\), device cpu$", stderr);
         // Greedy dev BLEU-4/CIDEr-D were scored at epoch 2 only.
         var csv = File.ReadAllLines(Path.Combine(run, "metrics.csv"));
         Assert.Equal("epoch,train_loss,val_loss,lr,tokens_per_s,seconds,best,val_bleu4,val_cider", csv[0]);
@@ -70,7 +71,7 @@ public sealed class TrainEvaluateCommandTests(PipelineFixture fixture) : IClassF
             Assert.True(File.Exists(Path.Combine(run, file)), $"run folder lacks {file}");
         Assert.Equal(4, File.ReadAllLines(Path.Combine(run, "metrics.csv")).Length);
 
-        (code, stdout, stderr) = CliProcess.Run("evaluate", "--run", run, "--split", "test", "--beam", "2", "--bootstrap", "50", "--json", "--threads", "1");
+        (code, stdout, stderr) = CliProcess.Run("evaluate", "--run", run, "--split", "test", "--beam", "2", "--bootstrap", "50", "--json", "--threads", "1", "--device", "cpu");
         Assert.True(code == 0, stderr);
         using var json = JsonDocument.Parse(stdout);
         var root = json.RootElement;
@@ -100,7 +101,7 @@ public sealed class TrainEvaluateCommandTests(PipelineFixture fixture) : IClassF
         Assert.Equal(0, CliProcess.Run(Train(run, "pre-inject", 2)).Code);
         var photos = Directory.GetFiles(Path.Combine(fixture.Data, "Flickr8k_Dataset")).Order(StringComparer.Ordinal).Take(2).ToArray();
 
-        var (code, stdout, stderr) = CliProcess.Run(["describe", "--run", run, "--weights", fixture.Weights, "--json", "--beam", "2", "--threads", "1", .. photos]);
+        var (code, stdout, stderr) = CliProcess.Run(["describe", "--run", run, "--weights", fixture.Weights, "--json", "--beam", "2", "--threads", "1", "--device", "cpu", .. photos]);
         Assert.True(code == 0, stderr);
         using var json = JsonDocument.Parse(stdout);
         var captions = json.RootElement.EnumerateArray().ToList();
@@ -127,7 +128,7 @@ public sealed class TrainEvaluateCommandTests(PipelineFixture fixture) : IClassF
 
         // A small CNN with other weights would describe other features than the model learned from.
         var other = Path.Combine(Path.GetDirectoryName(run)!, Path.GetFileName(run) + "-other.safetensors");
-        Captioning.Torch.TorchRuntime.ManualSeed(8);
+        TorchRuntime.ManualSeed(8);
         var dataset = DatasetPreparer.Load(fixture.Data, null, new PrepareOptions());
         using (SmallCnnEncoder.SaveAndWrap(new SmallCnn([16, 32, 64, 64], 64, 2), new Concepts(["red", "blue"]), 64, DatasetFingerprint.Of(dataset), "untrained", other)) { }
         (code, _, stderr) = CliProcess.Run(["describe", "--run", run, "--weights", other, "--threads", "1", photos[0]]);

@@ -1,6 +1,6 @@
 using Captioning.Data;
-using Captioning.Torch;
 using Xunit;
+using static TorchSharp.torch;
 
 namespace Captioning.Tests.Data;
 
@@ -15,12 +15,14 @@ public sealed class CaptionBatcherTests : NativeLeakGuard
     {
         var batcher = new CaptionBatcher(Sample(), new BatcherOptions(BatchSize: 4, Shuffle: false));
         using var batch = batcher.Make([0, 1, 2, 3]);
-        Assert.Equal(new long[] { 4, 4 }, batch.Input.Shape);
-        Assert.Equal(DType.Int64, batch.Input.DType);
-        Assert.Equal(new long[] { 1, 5, 6, 7, 1, 8, 0, 0, 1, 0, 0, 0, 1, 9, 10, 0 }, batch.Input.ToArray<long>());
-        Assert.Equal(new long[] { 5, 6, 7, 2, 8, 2, 0, 0, 2, 0, 0, 0, 9, 10, 2, 0 }, batch.Target.ToArray<long>());
-        Assert.Equal(new long[] { 4, 2, 1, 3 }, batch.Lengths.ToArray<long>());
+        Assert.Equal(new long[] { 4, 4 }, batch.Input.shape);
+        Assert.Equal(ScalarType.Int64, batch.Input.dtype);
+        Assert.Equal(new long[] { 1, 5, 6, 7, 1, 8, 0, 0, 1, 0, 0, 0, 1, 9, 10, 0 }, batch.Input.data<long>().ToArray());
+        Assert.Equal(new long[] { 5, 6, 7, 2, 8, 2, 0, 0, 2, 0, 0, 0, 9, 10, 2, 0 }, batch.Target.data<long>().ToArray());
+        Assert.Equal(new long[] { 4, 2, 1, 3 }, batch.Lengths.data<long>().ToArray());
+        Assert.Equal(10, batch.Tokens); // the lengths' sum, known on the host
         Assert.Equal([0, 0, 1, 1], batch.ImageRows);
+        Assert.Equal(new long[] { 0, 0, 1, 1 }, batch.ImageRowIndex.data<long>().ToArray());
     }
 
     [Fact]
@@ -30,7 +32,7 @@ public sealed class CaptionBatcherTests : NativeLeakGuard
         var shapes = new List<long[]>();
         foreach (var batch in batcher.Batches())
         {
-            using (batch) shapes.Add(batch.Target.Shape);
+            using (batch) shapes.Add(batch.Target.shape);
         }
         // (2 captions x longest+1): never the tutorial's one row per prefix or a vocabulary-wide one-hot.
         Assert.Equal([[2, 4], [2, 3]], shapes);

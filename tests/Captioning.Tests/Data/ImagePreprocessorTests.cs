@@ -1,6 +1,7 @@
 using Captioning;
 using Captioning.Data;
-using Captioning.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 using Xunit;
 
 namespace Captioning.Tests.Data;
@@ -10,9 +11,9 @@ public sealed class ImagePreprocessorTests : NativeLeakGuard
     [Fact]
     public void Normalize_ImageNetArithmetic()
     {
-        using var scope = DisposeScope.Enter();
-        var rgb = Tensor.From(new float[] { 255, 0, 51 }, 1, 3, 1, 1);
-        var result = ImagePreprocessor.Normalize(rgb, PixelNormalization.ImageNet).ToArray<float>();
+        using var scope = torch.NewDisposeScope();
+        var rgb = torch.tensor(new float[] { 255, 0, 51 }, [1, 3, 1, 1]);
+        var result = ImagePreprocessor.Normalize(rgb, PixelNormalization.ImageNet).data<float>().ToArray();
         float[] expected = [(1f - 0.485f) / 0.229f, (0f - 0.456f) / 0.224f, (0.2f - 0.406f) / 0.225f];
         Assert.Equal(expected, result, (a, b) => Math.Abs(a - b) < 1e-5f);
     }
@@ -20,12 +21,12 @@ public sealed class ImagePreprocessorTests : NativeLeakGuard
     [Fact]
     public void Normalize_CaffeSwapsToBgrAndSubtractsMeansWithoutScaling()
     {
-        using var scope = DisposeScope.Enter();
-        var rgb = Tensor.From(new float[] { 200, 100, 50 }, 1, 3, 1, 1);
-        var result = ImagePreprocessor.Normalize(rgb, PixelNormalization.Caffe).ToArray<float>();
+        using var scope = torch.NewDisposeScope();
+        var rgb = torch.tensor(new float[] { 200, 100, 50 }, [1, 3, 1, 1]);
+        var result = ImagePreprocessor.Normalize(rgb, PixelNormalization.Caffe).data<float>().ToArray();
         // BGR = (50, 100, 200) minus (103.939, 116.779, 123.68).
         Assert.Equal([50f - 103.939f, 100f - 116.779f, 200f - 123.68f], result, (a, b) => Math.Abs(a - b) < 1e-4f);
-        Assert.Equal([-1f, 1f, 0f], ImagePreprocessor.Normalize(Tensor.From(new float[] { 0, 255, 127.5f }, 1, 3, 1, 1), PixelNormalization.MinusOneToOne).ToArray<float>());
+        Assert.Equal([-1f, 1f, 0f], ImagePreprocessor.Normalize(torch.tensor(new float[] { 0, 255, 127.5f }, [1, 3, 1, 1]), PixelNormalization.MinusOneToOne).data<float>().ToArray());
     }
 
     [Theory]
@@ -48,9 +49,9 @@ public sealed class ImagePreprocessorTests : NativeLeakGuard
         var b = temp.Bytes("b.png", ImageCodec.EncodePng(Pattern(30, 50)));
         var preprocessor = new ImagePreprocessor(new ImagePreprocessOptions(16, 20, ResizeMode.ShorterSideThenCenterCrop, ResizeFilter.Bilinear, PixelNormalization.ImageNet));
         using var batch = preprocessor.Load([a, b]);
-        Assert.Equal(new long[] { 2, 3, 16, 16 }, batch.Shape);
-        Assert.Equal(DType.Float32, batch.DType);
-        var values = batch.ToArray<float>();
+        Assert.Equal(new long[] { 2, 3, 16, 16 }, batch.shape);
+        Assert.Equal(ScalarType.Float32, batch.dtype);
+        var values = batch.data<float>().ToArray();
         const int plane = 16 * 16;
         for (var image = 0; image < 2; image++)
         {
@@ -86,9 +87,9 @@ public sealed class ImagePreprocessorTests : NativeLeakGuard
         string[] files = [temp.Bytes("a.png", ImageCodec.EncodePng(Pattern(40, 30))), temp.Bytes("b.png", ImageCodec.EncodePng(Pattern(23, 51))),
             temp.Bytes("c.png", ImageCodec.EncodePng(Pattern(64, 64)))];
         var preprocessor = new ImagePreprocessor(new ImagePreprocessOptions(16, 20, mode, filter, normalization));
-        using var scope = DisposeScope.Enter();
-        var batch = preprocessor.Load(files).ToArray<float>(); // (3, 3, 16, 16)
-        var alone = files.SelectMany(f => preprocessor.Load([f]).ToArray<float>()).ToArray(); // 3 x (1, 3, 16, 16)
+        using var scope = torch.NewDisposeScope();
+        var batch = preprocessor.Load(files).data<float>().ToArray(); // (3, 3, 16, 16)
+        var alone = files.SelectMany(f => preprocessor.Load([f]).data<float>().ToArray()).ToArray(); // 3 x (1, 3, 16, 16)
         Assert.Equal(alone, batch);
     }
 
@@ -99,11 +100,11 @@ public sealed class ImagePreprocessorTests : NativeLeakGuard
     [InlineData(PixelNormalization.UnitRange)]
     public void Normalize_BatchRowsEqualEachRowAlone(PixelNormalization normalization)
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         var values = Enumerable.Range(0, 3 * 3 * 2 * 2).Select(i => (float)(i * 37 % 256)).ToArray();
-        var batch = ImagePreprocessor.Normalize(Tensor.From(values, 3, 3, 2, 2), normalization).ToArray<float>(); // (3, 3, 2, 2)
+        var batch = ImagePreprocessor.Normalize(torch.tensor(values, [3, 3, 2, 2]), normalization).data<float>().ToArray(); // (3, 3, 2, 2)
         var alone = Enumerable.Range(0, 3)
-            .SelectMany(n => ImagePreprocessor.Normalize(Tensor.From(values[(n * 12)..((n + 1) * 12)], 1, 3, 2, 2), normalization).ToArray<float>())
+            .SelectMany(n => ImagePreprocessor.Normalize(torch.tensor(values[(n * 12)..((n + 1) * 12)], [1, 3, 2, 2]), normalization).data<float>().ToArray())
             .ToArray(); // 3 x (1, 3, 2, 2)
         Assert.Equal(alone, batch);
     }
@@ -194,8 +195,8 @@ public sealed class ImagePreprocessorTests : NativeLeakGuard
         using var temp = new TempFolder();
         var png = temp.Bytes("p.png", ImageCodec.EncodePng(Pattern(width, height)));
         var expected = Oracle(temp, png, expression);
-        using var scope = DisposeScope.Enter();
-        return (expected, new ImagePreprocessor(options).Load([png]).ToArray<float>());
+        using var scope = torch.NewDisposeScope();
+        return (expected, new ImagePreprocessor(options).Load([png]).data<float>().ToArray());
     }
 
     // Runs PIL (and torchvision when the expression uses it) on the PNG; returns ToTensor()'s (3, H, W) floats.

@@ -1,6 +1,5 @@
 using Captioning;
 using Captioning.Data;
-using Captioning.Torch;
 using Xunit;
 
 namespace Captioning.Tests.Data;
@@ -152,10 +151,10 @@ public sealed class SyntheticDatasetTests : NativeLeakGuard
         {
             using (batch)
             {
-                var steps = batch.Input.Size(1);
+                var steps = batch.Input.size(1);
                 Assert.Equal(batch.CaptionIndices.Max(train.Length) + 1, steps);
-                var input = batch.Input.ToArray<long>();
-                var target = batch.Target.ToArray<long>();
+                var input = batch.Input.data<long>().ToArray();
+                var target = batch.Target.data<long>().ToArray();
                 for (var b = 0; b < batch.Size; b++)
                 {
                     Assert.Equal(Vocabulary.Start, input[b * steps]);

@@ -1,7 +1,7 @@
 using Captioning.Tests.Cli;
 using Captioning.Cli;
 using Captioning.Features;
-using Captioning.Torch;
+using TorchSharp;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -100,12 +100,12 @@ public sealed class EncoderParityTests(ParityOracles oracles, ITestOutputHelper 
 
     private void AssertSameFeatures(IImageEncoder encoder, ParityOracle oracle, string key)
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         var input = oracle.Input(); // (1, 3, S, S)
-        var expected = oracle.Output(key).ToFloatArray();
+        var expected = oracle.Output(key).data<float>().ToArray();
         var actual = encoder.Encode(input); // (1, D)
-        Assert.Equal(new long[] { 1, encoder.FeatureDimension }, actual.Shape);
-        var got = actual.ToFloatArray();
+        Assert.Equal(new long[] { 1, encoder.FeatureDimension }, actual.shape);
+        var got = actual.cpu().data<float>().ToArray();
         var maxAbsDiff = 0.0;
         var scale = 0.0;
         for (var i = 0; i < got.Length; i++)

@@ -23,7 +23,7 @@ public sealed class EncoderRegistryTests : NativeLeakGuard
         Assert.Equal(dimension, encoder.FeatureDimension);
         Assert.Equal(inputSize, encoder.InputSize);
         Assert.Same(Normalisation.ImageNet, encoder.Normalisation);
-        Assert.False(encoder.Module.Training);
+        Assert.False(encoder.Module.training);
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 using Captioning.Features;
-using Captioning.Torch;
-using Captioning.Torch.Serialization;
+using Captioning.Weights;
+using TorchSharp;
 using Xunit;
 
 namespace Captioning.Tests.Features;
@@ -19,7 +19,7 @@ public sealed class EncoderWeightsTests : NativeLeakGuard, IDisposable
     {
         var path = Path.Combine(folder, name);
         using var dict = new TensorDictionary();
-        foreach (var (key, shape) in tensors) dict.Add(key, Tensor.Zeros(shape));
+        foreach (var (key, shape) in tensors) dict.Add(key, torch.zeros(shape));
         SafeTensors.Save(path, dict);
         return path;
     }
@@ -41,14 +41,14 @@ public sealed class EncoderWeightsTests : NativeLeakGuard, IDisposable
             ("features.0.weight", [64, 3, 5, 5]), ("features.0.bias", [64]), ("conv1.weight", [64, 3, 7, 7]),
             ("classifier.6.weight", [1000, 4096]));
         using var encoder = new Vgg16Encoder();
-        var before = encoder.StateDict()[1].Value.ToFloatArray(); // features.0.bias
+        var before = encoder.Module.state_dict()["features.0.bias"].data<float>().ToArray();
         var e = Assert.Throws<CaptioningException>(() => EncoderWeights.Load(encoder, path));
         Assert.StartsWith($"'{path}' (vgg16 weights): the file does not hold vgg16 weights (", e.Message);
         Assert.Contains("missing keys (28): features.2.weight, features.2.bias, features.5.weight", e.Message);
         Assert.Contains("unexpected keys (1): conv1.weight.", e.Message);
         Assert.Contains("shape mismatches (1): features.0.weight: expected [64, 3, 3, 3], got [64, 3, 5, 5]", e.Message);
         Assert.DoesNotContain("classifier.6", e.Message);
-        Assert.Equal(before, encoder.StateDict()[1].Value.ToFloatArray());
+        Assert.Equal(before, encoder.Module.state_dict()["features.0.bias"].data<float>().ToArray());
     }
 
     [Fact]
@@ -56,7 +56,7 @@ public sealed class EncoderWeightsTests : NativeLeakGuard, IDisposable
     {
         using var resnet = new ResNet50Encoder();
         var path = Path.Combine(folder, "resnet50.safetensors");
-        SafeTensors.Save(path, resnet.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value));
+        SafeTensors.Save(path, resnet.Module.state_dict());
         using var inception = new InceptionV3Encoder();
         var e = Assert.Throws<CaptioningException>(() => EncoderWeights.Load(inception, path));
         Assert.StartsWith($"'{path}' (inception-v3 weights): the file does not hold inception-v3 weights (", e.Message);
@@ -83,17 +83,18 @@ public sealed class EncoderWeightsTests : NativeLeakGuard, IDisposable
         using var source = new ResNet50Encoder();
         var path = Path.Combine(folder, "resnet50.safetensors");
         using (var dict = new TensorDictionary())
+        using (torch.NewDisposeScope()) // frees the detached aliases; the dictionary keeps the clones
         {
-            foreach (var (key, value) in source.StateDict()) dict.Add(key, value.Clone());
-            dict.Add("fc.weight", Tensor.Zeros([1000, 2048]));
-            dict.Add("fc.bias", Tensor.Zeros([1000]));
+            foreach (var (key, value) in source.Module.state_dict()) dict.Add(key, value.detach().clone());
+            dict.Add("fc.weight", torch.zeros(1000, 2048));
+            dict.Add("fc.bias", torch.zeros(1000));
             SafeTensors.Save(path, dict);
         }
         TorchRuntime.ManualSeed(6);
         using var target = new ResNet50Encoder();
         EncoderWeights.Load(target, path);
-        foreach (var ((name, expected), (_, actual)) in source.StateDict().Zip(target.StateDict()))
-            Assert.True(expected.ToBytes().AsSpan().SequenceEqual(actual.ToBytes()), name);
+        foreach (var ((name, expected), (_, actual)) in source.Module.state_dict().Zip(target.Module.state_dict()))
+            Assert.True(expected.bytes.SequenceEqual(actual.bytes), name);
     }
 
     [Fact]

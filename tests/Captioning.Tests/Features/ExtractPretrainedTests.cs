@@ -2,8 +2,7 @@ using Captioning.Tests.Cli;
 using Captioning.Data;
 using Captioning.Features;
 using Captioning.Tests.Data;
-using Captioning.Torch;
-using Captioning.Torch.Serialization;
+using Captioning.Weights;
 using Xunit;
 
 namespace Captioning.Tests.Features;
@@ -28,7 +27,7 @@ public sealed class ExtractPretrainedTests : NativeLeakGuard
         var weights = Path.Combine(folder.Path, "resnet50.safetensors");
         TorchRuntime.ManualSeed(11);
         using (var encoder = new ResNet50Encoder())
-            SafeTensors.Save(weights, encoder.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value));
+            SafeTensors.Save(weights, encoder.state_dict());
         var output = Path.Combine(folder.Path, "resnet50.feat");
 
         var (code, _, error) = CliRunner.Run("extract", "--data", data, "--encoder", "resnet50", "--weights", weights,

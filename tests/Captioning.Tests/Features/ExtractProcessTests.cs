@@ -28,7 +28,7 @@ public sealed class ExtractProcessTests : NativeLeakGuard
         var dataset = DatasetPreparer.Load(data, null, new PrepareOptions());
         // An untrained network is enough to test the store.
         var weights = Path.Combine(folder.Path, "cnn.safetensors");
-        Captioning.Torch.TorchRuntime.ManualSeed(7);
+        TorchRuntime.ManualSeed(7);
         var network = new SmallCnn([8, 16, 32], 16, 2);
         using (SmallCnnEncoder.SaveAndWrap(network, new Concepts(["red", "blue"]), 32, DatasetFingerprint.Of(dataset), "untrained", weights)) { }
 
@@ -60,8 +60,8 @@ public sealed class ExtractProcessTests : NativeLeakGuard
         Assert.Contains("resuming: 6 of 160 images", rerunError);
         // The uninterrupted reference runs in-process (starting a CLI costs seconds on a loaded machine), with the CLI's thread count.
         var reference = Path.Combine(folder.Path, "reference.feat");
-        var threads = Captioning.Torch.TorchRuntime.Threads;
-        Captioning.Torch.TorchRuntime.Threads = 1;
+        var threads = TorchRuntime.Threads;
+        TorchRuntime.Threads = 1;
         try
         {
             using var encoder = SmallCnnEncoder.Load(weights);
@@ -70,7 +70,7 @@ public sealed class ExtractProcessTests : NativeLeakGuard
         }
         finally
         {
-            Captioning.Torch.TorchRuntime.Threads = threads;
+            TorchRuntime.Threads = threads;
         }
         Assert.False(File.Exists(FeatureStoreWriter.PartialPath(interrupted)));
         using var a = FeatureStore.Open(interrupted);

@@ -1,7 +1,8 @@
 using Captioning.Data;
 using Captioning.Features;
 using Captioning.Tests.Data;
-using Captioning.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 using Xunit;
 
 namespace Captioning.Tests.Features;
@@ -19,8 +20,8 @@ internal sealed class ChannelMeanEncoder(string name = "channel-mean") : IFeatur
     public Tensor Encode(Tensor images)
     {
         Calls++;
-        BatchSizes.Add((int)images.Size(0));
-        return images.Mean([2L, 3L]); // (N, 3)
+        BatchSizes.Add((int)images.size(0));
+        return images.mean([2L, 3L]); // (N, 3)
     }
 }
 
@@ -48,14 +49,14 @@ public sealed class FeatureExtractorTests : NativeLeakGuard
     public void Run_StoresEveryImageInDatasetOrder()
     {
         var encoder = new ChannelMeanEncoder();
-        var result = FeatureExtractor.Run(dataset, encoder, Out("all.feat"), new ExtractOptions(DType.Float32, BatchSize: 5));
+        var result = FeatureExtractor.Run(dataset, encoder, Out("all.feat"), new ExtractOptions(ScalarType.Float32, BatchSize: 5));
         Assert.Equal((24, 24, 0, 0, false, false), (result.Total, result.Extracted, result.Resumed, result.Skipped, result.AlreadyComplete, result.Interrupted));
         Assert.Equal([5, 5, 5, 5, 4], encoder.BatchSizes);
         using var store = FeatureStore.Open(Out("all.feat"));
         Assert.Equal(dataset.Images.Select(i => i.Id), store.Header.Ids);
         using var one = new ImagePreprocessor(encoder.Preprocessing).Load([dataset.Images[7].Path]); // (1, 3, 16, 16)
-        using var expected = one.Mean([2L, 3L]);
-        Assert.Equal(expected.ToFloatArray(), store.Read(dataset.Images[7].Id));
+        using var expected = one.mean([2L, 3L]);
+        Assert.Equal(expected.data<float>().ToArray(), store.Read(dataset.Images[7].Id));
     }
 
     [Fact]
@@ -96,7 +97,7 @@ public sealed class FeatureExtractorTests : NativeLeakGuard
         Assert.Contains("--skip-bad-images", error.Message);
         Assert.False(File.Exists(Out("stopped.feat")));
         // Images 0-9 were finished (two full batches and the two before the bad one in the third).
-        using (var writer = FeatureStoreWriter.OpenOrResume(Out("stopped.feat"), new FeatureStoreIdentity("channel-mean", "none", DatasetFingerprint.Of(dataset), 3, DType.Float16)))
+        using (var writer = FeatureStoreWriter.OpenOrResume(Out("stopped.feat"), new FeatureStoreIdentity("channel-mean", "none", DatasetFingerprint.Of(dataset), 3, ScalarType.Float16)))
             Assert.Equal(10, writer.ResumedRows);
 
         var skipping = new ChannelMeanEncoder();
@@ -125,13 +126,13 @@ public sealed class FeatureExtractorTests : NativeLeakGuard
     [Fact]
     public void Run_RebuildsStoreWhoseChecksumFails()
     {
-        FeatureExtractor.Run(dataset, new ChannelMeanEncoder(), Out("corrupt.feat"), new ExtractOptions(DType.Float32));
+        FeatureExtractor.Run(dataset, new ChannelMeanEncoder(), Out("corrupt.feat"), new ExtractOptions(ScalarType.Float32));
         var good = File.ReadAllBytes(Out("corrupt.feat"));
         var bytes = good.ToArray();
         bytes[^3] ^= 0x40;
         File.WriteAllBytes(Out("corrupt.feat"), bytes);
         var messages = new List<string>();
-        var rebuilt = FeatureExtractor.Run(dataset, new ChannelMeanEncoder(), Out("corrupt.feat"), new ExtractOptions(DType.Float32), log: messages.Add);
+        var rebuilt = FeatureExtractor.Run(dataset, new ChannelMeanEncoder(), Out("corrupt.feat"), new ExtractOptions(ScalarType.Float32), log: messages.Add);
         Assert.Equal(24, rebuilt.Extracted);
         Assert.Contains(messages, m => m.Contains("failed its checksum", StringComparison.Ordinal));
         Assert.Equal(good, File.ReadAllBytes(Out("corrupt.feat")));

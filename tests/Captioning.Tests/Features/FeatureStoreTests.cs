@@ -1,7 +1,8 @@
 using System.Runtime.InteropServices;
 using Captioning.Features;
 using Captioning.Tests.Data;
-using Captioning.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 using Xunit;
 
 namespace Captioning.Tests.Features;
@@ -16,19 +17,19 @@ public sealed class FeatureStoreTests : NativeLeakGuard
         base.Dispose();
     }
 
-    internal static FeatureStoreIdentity Identity(DType dtype = DType.Float32, int dimension = 3, string encoder = "test-enc", string dataset = "ds1") =>
+    internal static FeatureStoreIdentity Identity(ScalarType dtype = ScalarType.Float32, int dimension = 3, string encoder = "test-enc", string dataset = "ds1") =>
         new(encoder, "weights-hash", dataset, dimension, dtype);
 
     // Row i, column j holds i + j / 8 - 1.3 (exact in float32, rounded in float16).
     internal static float Value(int row, int column) => row + column / 8f - 1.3f;
 
-    internal static byte[] Rows(int first, int count, int dimension, DType dtype)
+    internal static byte[] Rows(int first, int count, int dimension, ScalarType dtype)
     {
         var values = new float[count * dimension];
         for (var i = 0; i < count; i++)
         for (var j = 0; j < dimension; j++)
             values[i * dimension + j] = Value(first + i, j);
-        if (dtype == DType.Float32) return MemoryMarshal.AsBytes(values.AsSpan()).ToArray();
+        if (dtype == ScalarType.Float32) return MemoryMarshal.AsBytes(values.AsSpan()).ToArray();
         var halves = values.Select(v => (Half)v).ToArray();
         return MemoryMarshal.AsBytes(halves.AsSpan()).ToArray();
     }
@@ -52,17 +53,17 @@ public sealed class FeatureStoreTests : NativeLeakGuard
         Assert.Equal(["img0", "img1", "img2", "img3", "img4"], store.Header.Ids);
         Assert.Equal([Value(3, 0), Value(3, 1), Value(3, 2)], store.Read("img3"));
         using var batch = store.ReadRows([4, 0]);
-        Assert.Equal([2L, 3L], batch.Shape);
-        Assert.Equal([Value(4, 0), Value(4, 1), Value(4, 2), Value(0, 0), Value(0, 1), Value(0, 2)], batch.ToFloatArray());
+        Assert.Equal([2L, 3L], batch.shape);
+        Assert.Equal([Value(4, 0), Value(4, 1), Value(4, 2), Value(0, 0), Value(0, 1), Value(0, 2)], batch.data<float>().ToArray());
     }
 
     [Fact]
     public void RoundTrip_Float16_WithinHalfPrecision()
     {
-        var path = Write(4, Identity(DType.Float16));
-        using var store = FeatureStore.Open(path, Identity(DType.Float16));
+        var path = Write(4, Identity(ScalarType.Float16));
+        using var store = FeatureStore.Open(path, Identity(ScalarType.Float16));
         using var batch = store.ReadRows([1, 2, 3]);
-        var values = batch.ToFloatArray();
+        var values = batch.data<float>().ToArray();
         for (var i = 0; i < 3; i++)
         for (var j = 0; j < 3; j++)
         {
@@ -82,7 +83,7 @@ public sealed class FeatureStoreTests : NativeLeakGuard
         Assert.Equal(-1, store.TryGetRow("nope"));
         Assert.True(store.Contains("img0"));
         using var rows = store.ReadIds(["img999", "img5"]);
-        Assert.Equal([Value(999, 0), Value(999, 1), Value(5, 0), Value(5, 1)], rows.ToFloatArray());
+        Assert.Equal([Value(999, 0), Value(999, 1), Value(5, 0), Value(5, 1)], rows.data<float>().ToArray());
         var error = Assert.Throws<CaptioningException>(() => store.RowOf("nope"));
         Assert.Contains("'nope'", error.Message);
         Assert.Contains(path, error.Message);
@@ -92,7 +93,7 @@ public sealed class FeatureStoreTests : NativeLeakGuard
     public void Size_Flickr8kVgg16Float16_IsRowsPlusHeader()
     {
         // 8,092 images x 4,096 float16 values: the "about 66 MB".
-        var identity = Identity(DType.Float16, 4096);
+        var identity = Identity(ScalarType.Float16, 4096);
         var path = Path.Combine(folder.Path, "flickr8k-vgg16.feat");
         var ids = Enumerable.Range(0, 8092).Select(i => $"{1000268201 + i}_{i:x8}").ToList();
         using (var writer = FeatureStoreWriter.OpenOrResume(path, identity))
@@ -157,7 +158,7 @@ public sealed class FeatureStoreTests : NativeLeakGuard
     {
         var path = Path.Combine(folder.Path, "unfinished.feat");
         using (var writer = FeatureStoreWriter.OpenOrResume(path, Identity()))
-            writer.Append(["a", "b"], Rows(0, 2, 3, DType.Float32));
+            writer.Append(["a", "b"], Rows(0, 2, 3, ScalarType.Float32));
         Assert.False(File.Exists(path));
         var error = Assert.Throws<CaptioningException>(() => FeatureStore.Open(path));
         Assert.Contains("unfinished extraction", error.Message);
@@ -171,11 +172,11 @@ public sealed class FeatureStoreTests : NativeLeakGuard
         var path = Path.Combine(folder.Path, "resumed.feat");
         using (var first = FeatureStoreWriter.OpenOrResume(path, Identity()))
         {
-            first.Append(["img0", "img1"], Rows(0, 2, 3, DType.Float32));
+            first.Append(["img0", "img1"], Rows(0, 2, 3, ScalarType.Float32));
             first.Skip("bad", "image 'bad.jpg' is empty");
         }
         // A kill after the rows but before the journal line leaves an orphan row, and a torn journal line.
-        using (var rows = new FileStream(FeatureStoreWriter.PartialPath(path), FileMode.Append)) rows.Write(Rows(7, 1, 3, DType.Float32));
+        using (var rows = new FileStream(FeatureStoreWriter.PartialPath(path), FileMode.Append)) rows.Write(Rows(7, 1, 3, ScalarType.Float32));
         File.AppendAllText(FeatureStoreWriter.JournalPath(path), "+\timg");
         using (var second = FeatureStoreWriter.OpenOrResume(path, Identity()))
         {
@@ -184,7 +185,7 @@ public sealed class FeatureStoreTests : NativeLeakGuard
             Assert.True(second.IsDone("img1"));
             Assert.True(second.IsDone("bad"));
             Assert.False(second.IsDone("img2"));
-            second.Append(["img2"], Rows(2, 1, 3, DType.Float32));
+            second.Append(["img2"], Rows(2, 1, 3, ScalarType.Float32));
             second.Finish();
         }
         using var store = FeatureStore.Open(path);
@@ -200,7 +201,7 @@ public sealed class FeatureStoreTests : NativeLeakGuard
     {
         var path = Path.Combine(folder.Path, "switched.feat");
         using (var first = FeatureStoreWriter.OpenOrResume(path, Identity(encoder: "vgg16")))
-            first.Append(["img0"], Rows(0, 1, 3, DType.Float32));
+            first.Append(["img0"], Rows(0, 1, 3, ScalarType.Float32));
         using var second = FeatureStoreWriter.OpenOrResume(path, Identity(encoder: "small-cnn"));
         Assert.Equal(0, second.ResumedRows);
         Assert.Contains("encoder 'vgg16' vs 'small-cnn'", second.DiscardedReason);

@@ -1,5 +1,7 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
-using Captioning.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Captioning.Tests.Features;
 
@@ -85,7 +87,7 @@ public sealed class ParityOracle : IDisposable
     }
 
     private Tensor Read(string key, long[] shape) =>
-        Tensor.FromBytes(File.ReadAllBytes(Path.Combine(Folder, $"{Model}.{key}.f32")), DType.Float32, shape);
+        torch.tensor(MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(Path.Combine(Folder, $"{Model}.{key}.f32"))).ToArray(), shape);
 
     public void Dispose()
     {

@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using Captioning.Data;
 using Captioning.Features;
-using Captioning.Torch;
-using Captioning.Torch.Serialization;
+using Captioning.Weights;
+using TorchSharp;
 using Xunit;
 
 namespace Captioning.Tests.Features;
@@ -23,7 +23,7 @@ public sealed class PretrainedFeatureSourceTests : NativeLeakGuard, IDisposable
         var path = Path.Combine(folder, "resnet50.safetensors");
         TorchRuntime.ManualSeed(3);
         using var reference = new ResNet50Encoder();
-        SafeTensors.Save(path, reference.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value));
+        SafeTensors.Save(path, reference.state_dict());
 
         using var source = PretrainedFeatureSource.Load("resnet50", path);
         Assert.Equal("resnet50", source.Name);
@@ -31,9 +31,9 @@ public sealed class PretrainedFeatureSourceTests : NativeLeakGuard, IDisposable
         Assert.Equal(ImagePreprocessOptions.TorchvisionImageNet, source.Preprocessing);
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path))), source.WeightsHash);
 
-        using var scope = DisposeScope.Enter();
-        var images = Tensor.Randn([2, 3, 64, 64]); // (2, 3, 64, 64)
-        Assert.Equal(reference.Encode(images).ToFloatArray(), source.Encode(images).ToFloatArray());
+        using var scope = torch.NewDisposeScope();
+        var images = torch.randn(2, 3, 64, 64); // (2, 3, 64, 64)
+        Assert.Equal(reference.Encode(images).data<float>().ToArray(), source.Encode(images).data<float>().ToArray());
     }
 
     [Fact]

@@ -1,7 +1,8 @@
 using Captioning.Data;
 using Captioning.Features;
 using Captioning.Tests.Data;
-using Captioning.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 using Xunit;
 
 namespace Captioning.Tests.Features;
@@ -40,15 +41,16 @@ public sealed class SmallCnnTests(SmallSyntheticFixture fixture) : NativeLeakGua
     public void Network_HasTorchStyleKeysAndShapes()
     {
         using var network = new SmallCnn([8, 16], 32, 5);
-        var keys = network.StateDict().Select(p => p.Key).ToList();
+        var keys = network.state_dict().Keys.ToList();
         Assert.Equal("blocks.0.0.weight", keys[0]);
         Assert.Contains("blocks.1.1.running_var", keys);
-        Assert.Equal(["embed.weight", "embed.bias", "head.weight", "head.bias"], keys[^4..]);
-        using var scope = DisposeScope.Enter();
-        var images = Tensor.Rand([2, 3, 24, 24]);
-        Assert.Equal([2L, 32L], network.Features(images).Shape);
-        Assert.Equal([2L, 5L], network.Forward(images).Shape);
-        Assert.Equal(16L * 3 * 3 * 32, network.StateDict().Single(p => p.Key == "embed.weight").Value.NumEl);
+        // TorchSharp's state_dict lists every parameter before every buffer, so the last layers are last among the parameters.
+        Assert.Equal(["embed.weight", "embed.bias", "head.weight", "head.bias"], network.named_parameters().Select(p => p.name).ToList()[^4..]);
+        using var scope = torch.NewDisposeScope();
+        var images = torch.rand(2, 3, 24, 24);
+        Assert.Equal([2L, 32L], network.Features(images).shape);
+        Assert.Equal([2L, 5L], network.call(images).shape);
+        Assert.Equal(16L * 3 * 3 * 32, network.state_dict()["embed.weight"].numel());
     }
 
     [Fact]
@@ -56,36 +58,36 @@ public sealed class SmallCnnTests(SmallSyntheticFixture fixture) : NativeLeakGua
     {
         TorchRuntime.ManualSeed(3);
         using var network = new SmallCnn([8, 16], 0, 5, cellDimension: 4);
-        network.Eval();
-        var keys = network.StateDict().Select(p => p.Key).ToList();
+        network.eval();
+        var keys = network.named_parameters().Select(p => p.name).ToList();
         Assert.Equal(["cells.weight", "cells.bias", "head.weight", "head.bias"], keys[^4..]);
         Assert.Equal(36, network.FeatureDimension);
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         // Two 24x24 images that differ only in the bottom-right 8x8 block: after two 2x2 pools the grid
         // cells are 2x2 of the 6x6 map (8x8 input pixels, receptive fields reaching 3 pixels beyond),
         // so the top-left cell (index 0 of each channel's 3x3 block) must not change.
-        var a = Tensor.Rand([1, 3, 24, 24]);
-        var b = a.Clone();
-        b.Narrow(2, 16, 8).Narrow(3, 16, 8).Fill_(1.0);
-        var fa = network.Features(a).ToFloatArray();
-        var fb = network.Features(b).ToFloatArray();
+        var a = torch.rand(1, 3, 24, 24);
+        var b = a.clone();
+        b.narrow(2, 16, 8).narrow(3, 16, 8).fill_(1.0);
+        var fa = network.Features(a).data<float>().ToArray();
+        var fb = network.Features(b).data<float>().ToArray();
         for (var channel = 0; channel < 4; channel++)
         {
             Assert.Equal(fa[channel * 9], fb[channel * 9]);
             Assert.Equal(fa[channel * 9 + 1], fb[channel * 9 + 1]);
         }
         Assert.NotEqual(fa.Select((v, i) => i % 9 == 8 ? v : 0), fb.Select((v, i) => i % 9 == 8 ? v : 0));
-        Assert.Equal([1L, 5L], network.Forward(a).Shape);
+        Assert.Equal([1L, 5L], network.call(a).shape);
     }
 
     [Fact]
     public void Shift_MovesEachImageByItsOwnOffsetRepeatingEdges()
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         // Two 1-channel 4x4 images holding 0..15 and 100..115, row-major.
         var values = Enumerable.Range(0, 16).Select(v => (float)v).Concat(Enumerable.Range(100, 16).Select(v => (float)v)).ToArray();
-        var images = Tensor.From<float>(values, [2, 1, 4, 4]);
-        var shifted = SmallCnnTrainer.Shift(images, 1, new Random(7)).ToFloatArray();
+        var images = torch.tensor(values, [2, 1, 4, 4]);
+        var shifted = SmallCnnTrainer.Shift(images, 1, new Random(7)).data<float>().ToArray();
         var offsets = new Random(7);
         for (var i = 0; i < 2; i++)
         {
@@ -113,9 +115,9 @@ public sealed class SmallCnnTests(SmallSyntheticFixture fixture) : NativeLeakGua
         using var reloaded = SmallCnnEncoder.Load(Path.Combine(folder.Path, "a.safetensors"));
         Assert.Equal(first.Encoder.WeightsHash, reloaded.WeightsHash);
         Assert.Equal(first.Encoder.Concepts.Words, reloaded.Concepts.Words);
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         var images = new ImagePreprocessor(reloaded.Preprocessing).Load([dataset.Images[0].Path]);
-        Assert.Equal(first.Encoder.Encode(images).ToFloatArray(), reloaded.Encode(images).ToFloatArray());
+        Assert.Equal(first.Encoder.Encode(images).data<float>().ToArray(), reloaded.Encode(images).data<float>().ToArray());
     }
 
     [Fact]
@@ -142,8 +144,8 @@ public sealed class SmallCnnTests(SmallSyntheticFixture fixture) : NativeLeakGua
     public void Load_RefusesSafetensorsThatAreNotASmallCnn()
     {
         var path = Path.Combine(folder.Path, "other.safetensors");
-        using (var t = Tensor.Zeros([2]))
-            Captioning.Torch.Serialization.SafeTensors.Save(path, new Dictionary<string, Tensor> { ["x"] = t });
+        using (var t = torch.zeros(2))
+            Captioning.Weights.SafeTensors.Save(path, new Dictionary<string, Tensor> { ["x"] = t });
         var error = Assert.Throws<CaptioningException>(() => SmallCnnEncoder.Load(path));
         Assert.Contains("not a small-cnn weights file", error.Message);
         Assert.Contains(path, error.Message);

@@ -2,7 +2,7 @@ using Captioning.Data;
 using Captioning.Features;
 using Captioning.Tests.Cli;
 using Captioning.Tests.Data;
-using Captioning.Torch;
+
 using Xunit;
 
 namespace Captioning.Tests.Features;

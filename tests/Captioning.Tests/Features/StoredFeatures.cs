@@ -1,6 +1,6 @@
 using Captioning.Data;
 using Captioning.Features;
-using Captioning.Torch;
+using TorchSharp;
 using Xunit;
 
 namespace Captioning.Tests.Features;
@@ -22,10 +22,10 @@ internal static class StoredFeatures
         var expected = new List<float[]>();
         foreach (var image in images)
         {
-            using var scope = DisposeScope.Enter();
-            using var noGrad = NoGradScope.Enter();
+            using var scope = torch.NewDisposeScope();
+            using var noGrad = torch.no_grad();
             var pixels = preprocessor.Load([image.Path]); // (1, 3, S, S)
-            expected.Add(source.Encode(pixels).ToArray<float>()); // (1, D)
+            expected.Add(source.Encode(pixels).cpu().data<float>().ToArray()); // (1, D)
         }
         for (var i = 0; i < images.Count; i++)
         {

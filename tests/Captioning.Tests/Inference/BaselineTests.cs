@@ -1,6 +1,6 @@
 using Captioning.Inference;
-using Captioning.Torch;
 using Xunit;
+using static TorchSharp.torch;
 
 namespace Captioning.Tests.Inference;
 
@@ -18,15 +18,15 @@ public sealed class BaselineTests : NativeLeakGuard
     [Fact]
     public void NearestNeighbour_RetrievesTheConsensusCaptionOfTheClosestImages()
     {
-        using var scope = DisposeScope.Enter();
-        var train = Tensor.From(new float[] { 1, 0, 0.9f, 0.1f, 0, 1 }, 3, 2);
+        using var scope = NewDisposeScope();
+        var train = tensor(new float[] { 1, 0, 0.9f, 0.1f, 0, 1 }, 3, 2);
         var captions = new IReadOnlyList<string>[]
         {
             ["red circle on grey", "a red circle"],
             ["red circle on grey background", "blue square"],
             ["green star", "green star on white"],
         };
-        var query = Tensor.From(new float[] { 2, 0.1f, 0.1f, 3 }, 2, 2);
+        var query = tensor(new float[] { 2, 0.1f, 0.1f, 3 }, 2, 2);
         var result = Baselines.NearestNeighbour(query, train, captions, k: 2);
         // Query 0's neighbours are images 0 and 1: "red circle on grey" overlaps most with the other three.
         Assert.Equal("red circle on grey", result[0]);

@@ -1,7 +1,7 @@
 using Captioning.Inference;
 using Captioning.Tests.Models;
-using Captioning.Torch;
 using Xunit;
+using static TorchSharp.torch;
 
 namespace Captioning.Tests.Inference;
 
@@ -17,7 +17,7 @@ public sealed class CaptionDecoderLeakTests : NativeLeakGuard
     public void Decode_LeavesNoTensorsAlive(int beam)
     {
         using var model = CaptionModelTests.Small("merge", 2);
-        using var features = Tensor.Randn([5, 10]); // (5, D)
+        using var features = randn(5, 10); // (5, D)
         var before = LiveTensors();
         var captions = CaptionDecoder.Decode(model, features, new DecodeOptions(BeamSize: beam, MaxLength: 6, BatchSize: 2));
         Assert.Equal(5, captions.Count);

@@ -1,8 +1,8 @@
 using Captioning.Inference;
 using Captioning.Models;
 using Captioning.Tests.Models;
-using Captioning.Torch;
 using Xunit;
+using static TorchSharp.torch;
 
 namespace Captioning.Tests.Inference;
 
@@ -18,8 +18,8 @@ public sealed class CaptionDecoderTests : NativeLeakGuard
     public void Greedy_EqualsBeamOfOne(string name)
     {
         using var model = CaptionModelTests.Small(name, 2);
-        using var scope = DisposeScope.Enter();
-        var features = Tensor.Randn([7, 10]) * 3;
+        using var scope = NewDisposeScope();
+        var features = randn(7, 10) * 3;
         var greedy = CaptionDecoder.Decode(model, features, new DecodeOptions(BeamSize: 1, MaxLength: 8, BatchSize: 3));
         var beam = BeamOfOne(model, features);
         Assert.Equal(7, greedy.Count);
@@ -43,14 +43,14 @@ public sealed class CaptionDecoderTests : NativeLeakGuard
     public void Beam_MatchesReferenceSearchThatRerunsPrefixes(string name, int k, double alpha, int minLength)
     {
         using var model = CaptionModelTests.Small(name, 2);
-        using var scope = DisposeScope.Enter();
-        var features = Tensor.Randn([5, 10]) * 3;
+        using var scope = NewDisposeScope();
+        var features = randn(5, 10) * 3;
         var options = new DecodeOptions(BeamSize: k, MaxLength: 6, MinLength: minLength, LengthPenalty: alpha, BatchSize: 2);
         var batched = CaptionDecoder.Decode(model, features, options);
-        model.Eval();
+        model.eval();
         for (var i = 0; i < 5; i++)
         {
-            var expected = ReferenceBeam(model, features.Narrow(0, i, 1), options);
+            var expected = ReferenceBeam(model, features.narrow(0, i, 1), options);
             Assert.Equal(expected.Tokens, batched[i].Tokens);
             Assert.Equal(expected.Finished, batched[i].Finished);
             Assert.Equal(expected.LogProbability, batched[i].LogProbability, 3);
@@ -68,9 +68,9 @@ public sealed class CaptionDecoderTests : NativeLeakGuard
             foreach (var beam in beams)
             {
                 if (beam.Done) { candidates.Add(beam); continue; }
-                using var scope = DisposeScope.Enter();
-                var prefix = Tensor.From(new[] { Ids.Start }.Concat(beam.Seq).ToArray(), 1, beam.Seq.Count + 1);
-                var logp = model.Forward(feature, prefix).Select(1, beam.Seq.Count).Squeeze(0).LogSoftmax(-1).ToDoubleArray();
+                using var scope = NewDisposeScope();
+                var prefix = tensor(new[] { Ids.Start }.Concat(beam.Seq).ToArray(), 1, beam.Seq.Count + 1); // (1, t + 1)
+                var logp = model.Forward(feature, prefix).select(1, beam.Seq.Count).squeeze(0).log_softmax(-1).to(ScalarType.Float64).data<double>().ToArray(); // (V)
                 for (var w = 0; w < logp.Length; w++)
                 {
                     if (w == Ids.End && t < o.MinLength) continue;
@@ -119,13 +119,17 @@ public sealed class CaptionDecoderTests : NativeLeakGuard
         // nothing more); step 3 forces <end>: [5 5 5] scores 3 ln 0.9 + ln 0.05 = -3.3118138 with |Y| = 4.
         // Normalised: empty -2.9957323 / 1 against -3.3118138 / 1.5^alpha, so [5 5 5] wins once alpha > 0.2474.
         using var model = CaptionModelTests.Small("merge");
-        var parameters = model.NamedParameters().ToDictionary(p => p.Name, p => p.Parameter);
-        parameters["output.weight"].Zero_();
+        var parameters = model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
         var p = Enumerable.Repeat(0.005, 12).ToArray();
         (p[5], p[Ids.End]) = (0.9, 0.05);
-        using (var logP = Tensor.From(p.Select(x => Math.Log(x)).ToArray())) parameters["output.bias"].Copy_(logP);
-        using var scope = DisposeScope.Enter();
-        var result = CaptionDecoder.Decode(model, Tensor.Randn([1, 10]), new DecodeOptions(BeamSize: 2, MaxLength: 3, LengthPenalty: alpha))[0];
+        using (no_grad())
+        using (var logP = tensor(p.Select(x => Math.Log(x)).ToArray(), ScalarType.Float32))
+        {
+            parameters["output.weight"].fill_(0);
+            parameters["output.bias"].copy_(logP);
+        }
+        using var scope = NewDisposeScope();
+        var result = CaptionDecoder.Decode(model, randn(1, 10), new DecodeOptions(BeamSize: 2, MaxLength: 3, LengthPenalty: alpha))[0];
         Assert.True(result.Finished);
         Assert.Equal(longWins ? [5L, 5L, 5L] : [], result.Tokens);
         Assert.Equal(longWins ? -3.3118138 : -2.9957323, result.LogProbability, 1e-4);
@@ -138,10 +142,11 @@ public sealed class CaptionDecoderTests : NativeLeakGuard
     {
         using var model = CaptionModelTests.Small("merge");
         // Make <end> unreachable before the length limit by giving it a hugely negative output bias.
-        var bias = model.NamedParameters().First(p => p.Name == "output.bias").Parameter;
-        using (var endBias = bias.Narrow(0, Ids.End, 1)) endBias.Fill_(-1e4);
-        using var scope = DisposeScope.Enter();
-        var results = CaptionDecoder.Decode(model, Tensor.Randn([4, 10]), new DecodeOptions(BeamSize: k, MaxLength: 5));
+        var bias = model.named_parameters().First(p => p.name == "output.bias").parameter;
+        using (no_grad())
+        using (var endBias = bias.narrow(0, Ids.End, 1)) endBias.fill_(-1e4);
+        using var scope = NewDisposeScope();
+        var results = CaptionDecoder.Decode(model, randn(4, 10), new DecodeOptions(BeamSize: k, MaxLength: 5));
         Assert.All(results, r =>
         {
             Assert.Equal(5, r.Tokens.Length);
@@ -155,12 +160,13 @@ public sealed class CaptionDecoderTests : NativeLeakGuard
     public void MinLength_ForbidsEarlyEnd()
     {
         using var model = CaptionModelTests.Small("merge");
-        var bias = model.NamedParameters().First(p => p.Name == "output.bias").Parameter;
-        using (var endBias = bias.Narrow(0, Ids.End, 1)) endBias.Fill_(50); // <end> wins whenever allowed
-        using var scope = DisposeScope.Enter();
-        var results = CaptionDecoder.Decode(model, Tensor.Randn([3, 10]), new DecodeOptions(BeamSize: 2, MaxLength: 9, MinLength: 4));
+        var bias = model.named_parameters().First(p => p.name == "output.bias").parameter;
+        using (no_grad())
+        using (var endBias = bias.narrow(0, Ids.End, 1)) endBias.fill_(50); // <end> wins whenever allowed
+        using var scope = NewDisposeScope();
+        var results = CaptionDecoder.Decode(model, randn(3, 10), new DecodeOptions(BeamSize: 2, MaxLength: 9, MinLength: 4));
         Assert.All(results, r => { Assert.Equal(4, r.Tokens.Length); Assert.True(r.Finished); });
-        var greedy = CaptionDecoder.Decode(model, Tensor.Randn([3, 10]), new DecodeOptions(MaxLength: 9));
+        var greedy = CaptionDecoder.Decode(model, randn(3, 10), new DecodeOptions(MaxLength: 9));
         Assert.All(greedy, r => Assert.Empty(r.Tokens));
     }
 
@@ -168,10 +174,10 @@ public sealed class CaptionDecoderTests : NativeLeakGuard
     public void Decode_RestoresTrainingModeAndValidatesOptions()
     {
         using var model = CaptionModelTests.Small("par-inject");
-        using var scope = DisposeScope.Enter();
-        CaptionDecoder.Decode(model, Tensor.Randn([1, 10]), DecodeOptions.Greedy);
-        Assert.True(model.Training);
-        var e = Assert.Throws<CaptioningException>(() => CaptionDecoder.Decode(model, Tensor.Randn([1, 10]), new DecodeOptions(BeamSize: 20)));
+        using var scope = NewDisposeScope();
+        CaptionDecoder.Decode(model, randn(1, 10), DecodeOptions.Greedy);
+        Assert.True(model.training);
+        var e = Assert.Throws<CaptioningException>(() => CaptionDecoder.Decode(model, randn(1, 10), new DecodeOptions(BeamSize: 20)));
         Assert.Contains("--beam 20 exceeds the vocabulary size 12", e.Message);
     }
 }

@@ -1,9 +1,9 @@
 using Captioning.Data;
 using Captioning.Inference;
 using Captioning.Models;
-using Captioning.Torch;
 using Captioning.Training;
 using Xunit;
+using static TorchSharp.torch;
 
 namespace Captioning.Tests.Models;
 
@@ -40,7 +40,7 @@ public sealed class CaptionFromImageTests : NativeLeakGuard
         for (var i = 0; i < images; i++) features[i * images + i] = 1;
         var ids = Enumerable.Range(0, images).Select(i => $"img{i}").ToList();
         return new SplitData(new EncodedCaptions(ids, tokens.ToArray(), offsets.ToArray(), rows.ToArray()),
-            Tensor.From(features, images, images).DetachFromScope()); // (6, 6)
+            tensor(features, images, images).DetachFromDisposeScope()); // (6, 6)
     }
 
     public static TheoryData<string, MergeCombine> Architectures => new()

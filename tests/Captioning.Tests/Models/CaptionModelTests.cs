@@ -1,6 +1,7 @@
 using Captioning.Models;
-using Captioning.Torch;
+using TorchSharp;
 using Xunit;
+using static TorchSharp.torch;
 
 namespace Captioning.Tests.Models;
 
@@ -22,19 +23,19 @@ public sealed class CaptionModelTests : NativeLeakGuard
     public void TeacherForcing_EqualsStepByStepDecoding(string name, int layers, MergeCombine combine)
     {
         using var model = Small(name, layers, combine: combine);
-        model.Eval();
-        using var scope = DisposeScope.Enter();
-        var features = Tensor.Randn([3, 10]);
-        var ids = Tensor.From(new long[] { 1, 5, 6, 7, 1, 4, 4, 9, 1, 11, 10, 8 }, 3, 4);
+        model.eval();
+        using var scope = NewDisposeScope();
+        var features = randn(3, 10);
+        var ids = tensor(new long[] { 1, 5, 6, 7, 1, 4, 4, 9, 1, 11, 10, 8 }, 3, 4);
         var logits = model.Forward(features, ids); // (B, T, V)
-        Assert.Equal(new long[] { 3, 4, 12 }, logits.Shape);
+        Assert.Equal(new long[] { 3, 4, 12 }, logits.shape);
         var state = model.Start(features);
         for (var t = 0; t < 4; t++)
         {
-            var (stepLogits, next) = model.Step(ids.Select(1, t), state);
+            var (stepLogits, next) = model.Step(ids.select(1, t), state);
             state = next;
-            var expected = logits.Select(1, t).ToArray<float>();
-            var actual = stepLogits.ToArray<float>();
+            var expected = logits.select(1, t).data<float>().ToArray();
+            var actual = stepLogits.data<float>().ToArray();
             for (var i = 0; i < expected.Length; i++) Assert.Equal(expected[i], actual[i], 4);
         }
     }
@@ -46,8 +47,8 @@ public sealed class CaptionModelTests : NativeLeakGuard
         using var concat = Small("merge", combine: MergeCombine.Concat);
         // The concat decoder takes 2H inputs: 8 more weights per output unit (8 x 8 = 64 more parameters).
         Assert.Equal(add.ParameterCount() + 64, concat.ParameterCount());
-        using var scope = DisposeScope.Enter();
-        Assert.Equal(new long[] { 2, 3, 12 }, concat.Forward(Tensor.Randn([2, 10]), Tensor.From(new long[] { 1, 4, 5, 1, 6, 7 }, 2, 3)).Shape);
+        using var scope = NewDisposeScope();
+        Assert.Equal(new long[] { 2, 3, 12 }, concat.Forward(randn(2, 10), tensor(new long[] { 1, 4, 5, 1, 6, 7 }, 2, 3)).shape);
     }
 
     [Fact]
@@ -56,7 +57,7 @@ public sealed class CaptionModelTests : NativeLeakGuard
         using var model = CaptionModelFactory.Create(new CaptionModelOptions(Architecture.Merge, 7579, 4096));
         // Keras summary: 5,527,963; PyTorch's LSTM has two bias vectors per gate: + 4 x 256 = 1,024.
         Assert.Equal(5_527_963 + 1_024, model.ParameterCount());
-        var sizes = model.NamedParameters().ToDictionary(p => p.Name, p => p.Parameter.NumEl);
+        var sizes = model.named_parameters().ToDictionary(p => p.name, p => p.parameter.numel());
         Assert.Equal(1_940_224, sizes["embed.weight"]);
         Assert.Equal(1_048_832, sizes["image.weight"] + sizes["image.bias"]);
         Assert.Equal(1_947_803, sizes["output.weight"] + sizes["output.bias"]);
@@ -66,15 +67,15 @@ public sealed class CaptionModelTests : NativeLeakGuard
     public void PaddingEmbedding_StaysZeroAfterTraining()
     {
         using var model = Small("merge");
-        using var opt = new Captioning.Torch.Optim.Adam(model.Parameters(), 0.1);
-        using (var scope = DisposeScope.Enter())
+        using var opt = optim.Adam(model.parameters(), 0.1);
+        using (var scope = NewDisposeScope())
         {
-            var logits = model.Forward(Tensor.Randn([2, 10]), Tensor.From(new long[] { 1, 4, 0, 1, 5, 6 }, 2, 3));
-            Captioning.Torch.NN.Functional.CrossEntropy(logits.Reshape(-1, 12), Tensor.From(new long[] { 4, 2, 0, 5, 6, 2 }), ignoreIndex: 0).Backward();
-            opt.Step();
+            var logits = model.Forward(randn(2, 10), tensor(new long[] { 1, 4, 0, 1, 5, 6 }, 2, 3));
+            nn.functional.cross_entropy(logits.reshape(-1, 12), tensor(new long[] { 4, 2, 0, 5, 6, 2 }), ignore_index: 0).backward();
+            opt.step();
         }
-        var row = model.NamedParameters().First(p => p.Name == "embed.weight").Parameter.Select(0, 0);
-        using (row) Assert.All(row.ToArray<float>(), v => Assert.Equal(0f, v));
+        using var row = model.named_parameters().First(p => p.name == "embed.weight").parameter.select(0, 0);
+        Assert.All(row.data<float>().ToArray(), v => Assert.Equal(0f, v));
     }
 
     public static TheoryData<string> Architectures => new() { "merge", "init-inject", "pre-inject", "par-inject" };
@@ -83,7 +84,7 @@ public sealed class CaptionModelTests : NativeLeakGuard
     private static float[] StartState(CaptionModel model, Tensor features)
     {
         using var state = model.Start(features);
-        return [.. state.Lstm.H.ToArray<float>(), .. state.Lstm.C.ToArray<float>(), .. state.Image?.ToArray<float>() ?? []];
+        return [.. state.Lstm.H.data<float>(), .. state.Lstm.C.data<float>(), .. state.Image?.data<float>().ToArray() ?? []];
     }
 
     [Theory]
@@ -96,16 +97,16 @@ public sealed class CaptionModelTests : NativeLeakGuard
         using var own = CaptionModelFactory.Create(new CaptionModelOptions(architecture, 12, 10, 6, 8, Dropout: 0.5, ImageDropout: 0));
         Assert.Equal(0.5, shared.Options.ImageDropoutRate());
         Assert.Equal(0.0, own.Options.ImageDropoutRate());
-        shared.Train();
-        own.Train();
-        using var scope = DisposeScope.Enter();
-        var features = Tensor.Randn([3, 10]);
+        shared.train();
+        own.train();
+        using var scope = NewDisposeScope();
+        var features = randn(3, 10);
         // Training mode: the image path of the shared rate draws a new mask each call; a zero image rate is deterministic.
         Assert.NotEqual(StartState(shared, features), StartState(shared, features));
         Assert.Equal(StartState(own, features), StartState(own, features));
         // ...while the words are still dropped: two teacher-forced passes differ.
-        var ids = Tensor.From(new long[] { 1, 5, 6, 7, 1, 4, 4, 9, 1, 11, 10, 8 }, 3, 4);
-        Assert.NotEqual(own.Forward(features, ids).ToArray<float>(), own.Forward(features, ids).ToArray<float>());
+        var ids = tensor(new long[] { 1, 5, 6, 7, 1, 4, 4, 9, 1, 11, 10, 8 }, 3, 4);
+        Assert.NotEqual(own.Forward(features, ids).data<float>().ToArray(), own.Forward(features, ids).data<float>().ToArray());
     }
 
     [Theory]

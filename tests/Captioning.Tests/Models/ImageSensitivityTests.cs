@@ -1,6 +1,6 @@
 using Captioning.Models;
-using Captioning.Torch;
 using Xunit;
+using static TorchSharp.torch;
 
 namespace Captioning.Tests.Models;
 
@@ -28,8 +28,8 @@ public sealed class ImageSensitivityTests : NativeLeakGuard
     // For each (row, step) of logits (B, T, V) or (B, V): the largest change of any logit between the two images.
     private static IEnumerable<float> LargestChanges(Tensor a, Tensor b)
     {
-        var vocab = (int)a.Size(-1);
-        var (x, y) = (a.ToArray<float>(), b.ToArray<float>());
+        var vocab = (int)a.shape[^1];
+        var (x, y) = (a.data<float>().ToArray(), b.data<float>().ToArray());
         return x.Select((v, i) => Math.Abs(v - y[i])).Chunk(vocab).Select(row => row.Max());
     }
 
@@ -37,7 +37,7 @@ public sealed class ImageSensitivityTests : NativeLeakGuard
     {
         TorchRuntime.ManualSeed(5);
         var model = CaptionModelTests.Small(name, layers, combine: combine);
-        model.Eval();
+        model.eval();
         return model;
     }
 
@@ -49,10 +49,10 @@ public sealed class ImageSensitivityTests : NativeLeakGuard
     public void Forward_DependsOnTheImageAtEveryStep(string name, int layers, MergeCombine combine)
     {
         using var model = EvalModel(name, layers, combine);
-        using var scope = DisposeScope.Enter();
-        var ids = Tensor.From(Ids, 2, 5); // (B, T)
-        var first = model.Forward(Tensor.Randn([2, 10]), ids); // (B, T, V)
-        var second = model.Forward(Tensor.Randn([2, 10]), ids);
+        using var scope = NewDisposeScope();
+        var ids = tensor(Ids, 2, 5); // (B, T)
+        var first = model.Forward(randn(2, 10), ids); // (B, T, V)
+        var second = model.Forward(randn(2, 10), ids);
         AssertEveryChangeAboveMargin(name, LargestChanges(first, second).ToList());
     }
 
@@ -61,14 +61,14 @@ public sealed class ImageSensitivityTests : NativeLeakGuard
     public void StartAndStep_DependOnTheImageAtEveryStep(string name, int layers, MergeCombine combine)
     {
         using var model = EvalModel(name, layers, combine);
-        using var scope = DisposeScope.Enter();
-        var ids = Tensor.From(Ids, 2, 5); // (B, T)
-        var stateA = model.Start(Tensor.Randn([2, 10]));
-        var stateB = model.Start(Tensor.Randn([2, 10]));
+        using var scope = NewDisposeScope();
+        var ids = tensor(Ids, 2, 5); // (B, T)
+        var stateA = model.Start(randn(2, 10));
+        var stateB = model.Start(randn(2, 10));
         var changes = new List<float>();
         for (var t = 0; t < 5; t++)
         {
-            var tokens = ids.Select(1, t); // (B)
+            var tokens = ids.select(1, t); // (B)
             var (logitsA, nextA) = model.Step(tokens, stateA); // (B, V)
             var (logitsB, nextB) = model.Step(tokens, stateB);
             (stateA, stateB) = (nextA, nextB);

@@ -1,5 +1,5 @@
-using Captioning.Torch;
-using Captioning.Torch.Serialization;
+using Captioning.Weights;
+using static TorchSharp.torch;
 
 namespace Captioning.Tests.Models;
 
@@ -41,9 +41,9 @@ public abstract class ModelOracle : IDisposable
     /// <summary>Asserts two tensors have the same shape and agree element-wise within <paramref name="tolerance"/>.</summary>
     public static void AssertClose(Tensor expected, Tensor actual, double tolerance, string what)
     {
-        Xunit.Assert.Equal(expected.Shape, actual.Shape);
-        var e = expected.ToArray<float>();
-        var a = actual.ToArray<float>();
+        Xunit.Assert.Equal(expected.shape, actual.shape);
+        var e = expected.data<float>().ToArray();
+        var a = actual.data<float>().ToArray();
         var worst = Enumerable.Range(0, e.Length).MaxBy(i => Math.Abs(e[i] - a[i]));
         Xunit.Assert.True(e.Length == 0 || Math.Abs(e[worst] - a[worst]) <= tolerance,
             $"{what}: element {worst} is {a[worst]}, PyTorch has {e[worst]} (tolerance {tolerance})");

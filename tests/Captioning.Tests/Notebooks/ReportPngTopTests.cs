@@ -1,6 +1,6 @@
 using Captioning.Tests.Cli;
 using Captioning.Tests.Data;
-using Captioning.Torch;
+using Captioning.Data;
 using Xunit;
 
 namespace Captioning.Tests.Notebooks;

@@ -1,5 +1,5 @@
 using Captioning.Notebooks;
-using Captioning.Torch;
+using Captioning.Data;
 using Xunit;
 
 namespace Captioning.Tests.Notebooks;

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using Captioning.Reports;
-using Captioning.Torch;
+using Captioning.Data;
 using Xunit;
 
 namespace Captioning.Tests.Reports;

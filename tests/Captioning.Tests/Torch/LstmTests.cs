@@ -1,22 +1,26 @@
 using Captioning.Tests.Models;
-using Captioning.Torch;
-using Captioning.Torch.NN;
+using Captioning.Weights;
+using TorchSharp;
+using TorchSharp.Modules;
 using Xunit;
+using static TorchSharp.torch;
 
 namespace Captioning.Tests.Torch;
 
 /// <summary>
-/// The fused LSTM against PyTorch's nn.LSTM and nn.LSTMCell holding the same weights (an oracle that
-/// fixes the gate order and weight layout independently of us), step-by-step cells, a hand-written
-/// gate formula, and stacked single layers.
+/// TorchSharp's fused nn.LSTM, as the caption models use it, against PyTorch's nn.LSTM and nn.LSTMCell holding the
+/// same weights (an oracle that fixes the gate order and weight layout independently of us), step-by-step cells, a
+/// hand-written gate formula, and stacked single layers.
 /// </summary>
 public sealed class LstmTests(LstmOracle oracle) : NativeLeakGuard, IClassFixture<LstmOracle>
 {
-    private static void AssertClose(float[] expected, float[] actual, double tolerance = 1e-5)
+    private static void AssertClose(Tensor expected, Tensor actual, double tolerance = 1e-5)
     {
-        Assert.Equal(expected.Length, actual.Length);
-        for (var i = 0; i < expected.Length; i++)
-            Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance, $"element {i}: {expected[i]} vs {actual[i]}");
+        var e = expected.detach().data<float>().ToArray();
+        var a = actual.detach().data<float>().ToArray();
+        Assert.Equal(e.Length, a.Length);
+        for (var i = 0; i < e.Length; i++)
+            Assert.True(Math.Abs(e[i] - a[i]) <= tolerance, $"element {i}: {e[i]} vs {a[i]}");
     }
 
     // PyTorch's LSTM has been run on the same float32 weights and inputs; only rounding may differ.
@@ -24,11 +28,18 @@ public sealed class LstmTests(LstmOracle oracle) : NativeLeakGuard, IClassFixtur
 
     private LSTM LoadLstm(string name, int layers)
     {
-        var lstm = new LSTM(3, 4, numLayers: layers, batchFirst: true);
+        var lstm = nn.LSTM(3, 4, numLayers: layers, batchFirst: true);
         using var weights = oracle.Weights(name);
         lstm.LoadStateDict(weights);
-        lstm.Eval();
+        lstm.eval();
         return lstm;
+    }
+
+    // One step as the caption models' decoding takes it: input (B, F) as a one-step sequence with the carried state.
+    private static (Tensor Output, Tensor H, Tensor C) Step(LSTM lstm, Tensor input, Tensor h, Tensor c)
+    {
+        var (output, hn, cn) = lstm.call(input.unsqueeze(1), (h, c)); // (B, 1, H), (L, B, H) x2
+        return (output.squeeze(1), hn, cn);
     }
 
     [Theory]
@@ -38,11 +49,11 @@ public sealed class LstmTests(LstmOracle oracle) : NativeLeakGuard, IClassFixtur
     {
         using var lstm = LoadLstm(name, layers);
         using var io = oracle.Io(name);
-        using var scope = DisposeScope.Enter();
-        var (output, state) = lstm.Forward(io["x"], new LstmState(io["h0"].Alias(), io["c0"].Alias())); // (B, T, H), (L, B, H)
+        using var scope = NewDisposeScope();
+        var (output, hn, cn) = lstm.call(io["x"], (io["h0"], io["c0"])); // (B, T, H), (L, B, H) x2
         ModelOracle.AssertClose(io["output"], output, OracleTolerance, $"{name} output");
-        ModelOracle.AssertClose(io["hn"], state.H, OracleTolerance, $"{name} h_n");
-        ModelOracle.AssertClose(io["cn"], state.C, OracleTolerance, $"{name} c_n");
+        ModelOracle.AssertClose(io["hn"], hn, OracleTolerance, $"{name} h_n");
+        ModelOracle.AssertClose(io["cn"], cn, OracleTolerance, $"{name} c_n");
     }
 
     [Theory]
@@ -50,30 +61,30 @@ public sealed class LstmTests(LstmOracle oracle) : NativeLeakGuard, IClassFixtur
     [InlineData("lstm2", 2)]
     public void Step_EqualsPyTorchsLstmAtEveryStep(string name, int layers)
     {
-        // The decoders' path: one token at a time through LSTM.Step with the carried state.
+        // The decoders' path: one token at a time through the LSTM with the carried state.
         using var lstm = LoadLstm(name, layers);
         using var io = oracle.Io(name);
-        using var scope = DisposeScope.Enter();
+        using var scope = NewDisposeScope();
         var x = io["x"]; // (B, T, F)
-        var state = new LstmState(io["h0"].Alias(), io["c0"].Alias());
-        for (var t = 0; t < x.Size(1); t++)
+        var (h, c) = (io["h0"], io["c0"]);
+        for (var t = 0; t < x.shape[1]; t++)
         {
-            var (output, next) = lstm.Step(x.Select(1, t), state); // (B, H)
-            state = next;
-            ModelOracle.AssertClose(io["output"].Select(1, t), output, OracleTolerance, $"{name} step {t}");
+            Tensor output;
+            (output, h, c) = Step(lstm, x.select(1, t), h, c); // (B, H)
+            ModelOracle.AssertClose(io["output"].select(1, t), output, OracleTolerance, $"{name} step {t}");
         }
-        ModelOracle.AssertClose(io["hn"], state.H, OracleTolerance, $"{name} h_n");
-        ModelOracle.AssertClose(io["cn"], state.C, OracleTolerance, $"{name} c_n");
+        ModelOracle.AssertClose(io["hn"], h, OracleTolerance, $"{name} h_n");
+        ModelOracle.AssertClose(io["cn"], c, OracleTolerance, $"{name} c_n");
     }
 
     [Fact]
     public void Cell_EqualsPyTorchsLstmCell()
     {
-        using var cell = new LSTMCell(3, 4);
+        using var cell = nn.LSTMCell(3, 4);
         using (var weights = oracle.Weights("cell")) cell.LoadStateDict(weights);
         using var io = oracle.Io("cell");
-        using var scope = DisposeScope.Enter();
-        var (h, c) = cell.Forward(io["x"], io["h0"], io["c0"]); // (B, H) x2
+        using var scope = NewDisposeScope();
+        var (h, c) = cell.call(io["x"], (io["h0"], io["c0"])); // (B, H) x2
         ModelOracle.AssertClose(io["h1"], h, OracleTolerance, "cell h");
         ModelOracle.AssertClose(io["c1"], c, OracleTolerance, "cell c");
     }
@@ -81,78 +92,78 @@ public sealed class LstmTests(LstmOracle oracle) : NativeLeakGuard, IClassFixtur
     [Fact]
     public void FullSequence_EqualsStepByStepCellAndGateFormula()
     {
-        using var lstm = new LSTM(3, 4);
-        using var cell = new LSTMCell(3, 4);
-        cell.LoadStateDict(lstm.StateDict().ToDictionary(kv => kv.Key.Replace("_l0", ""), kv => kv.Value));
-        using var scope = DisposeScope.Enter();
-        var x = Tensor.Randn([2, 5, 3]); // (B, T, F)
-        var (output, state) = lstm.Forward(x);
+        using var lstm = nn.LSTM(3, 4, batchFirst: true);
+        using var cell = nn.LSTMCell(3, 4);
+        cell.LoadStateDict(lstm.state_dict().ToDictionary(kv => kv.Key.Replace("_l0", ""), kv => kv.Value));
+        using var scope = NewDisposeScope();
+        var x = randn(2, 5, 3); // (B, T, F)
+        var (output, hn, cn) = lstm.call(x);
 
-        var h = Tensor.Zeros([2, 4]);
-        var c = Tensor.Zeros([2, 4]);
-        var hm = Tensor.Zeros([2, 4]);
-        var cm = Tensor.Zeros([2, 4]);
-        var sd = lstm.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value);
+        var h = zeros(2, 4);
+        var c = zeros(2, 4);
+        var hm = zeros(2, 4);
+        var cm = zeros(2, 4);
+        var sd = lstm.state_dict();
         for (var t = 0; t < 5; t++)
         {
-            var xt = x.Select(1, t); // (B, F)
-            (h, c) = cell.Forward(xt, h, c);
-            AssertClose(output.Select(1, t).ToArray<float>(), h.ToArray<float>());
+            var xt = x.select(1, t); // (B, F)
+            (h, c) = cell.call(xt, (h, c));
+            AssertClose(output.select(1, t), h);
 
             // The gate formula: i, f, g, o = chunks of W_ih x + b_ih + W_hh h + b_hh.
-            var gates = xt.MatMul(sd["weight_ih_l0"].Transpose(0, 1)) + sd["bias_ih_l0"] + hm.MatMul(sd["weight_hh_l0"].Transpose(0, 1)) + sd["bias_hh_l0"];
-            var i = gates.Narrow(1, 0, 4).Sigmoid();
-            var f = gates.Narrow(1, 4, 4).Sigmoid();
-            var g = gates.Narrow(1, 8, 4).Tanh();
-            var o = gates.Narrow(1, 12, 4).Sigmoid();
+            var gates = xt.matmul(sd["weight_ih_l0"].t()) + sd["bias_ih_l0"] + hm.matmul(sd["weight_hh_l0"].t()) + sd["bias_hh_l0"];
+            var i = gates.narrow(1, 0, 4).sigmoid();
+            var f = gates.narrow(1, 4, 4).sigmoid();
+            var g = gates.narrow(1, 8, 4).tanh();
+            var o = gates.narrow(1, 12, 4).sigmoid();
             cm = f * cm + i * g;
-            hm = o * cm.Tanh();
-            AssertClose(h.ToArray<float>(), hm.ToArray<float>());
+            hm = o * cm.tanh();
+            AssertClose(h, hm);
         }
-        AssertClose(state.H.Squeeze(0).ToArray<float>(), h.ToArray<float>());
-        AssertClose(state.C.Squeeze(0).ToArray<float>(), c.ToArray<float>());
+        AssertClose(hn.squeeze(0), h);
+        AssertClose(cn.squeeze(0), c);
     }
 
     [Fact]
     public void Step_ContinuesTheSequenceExactly()
     {
-        using var lstm = new LSTM(3, 4, numLayers: 2);
-        lstm.Eval();
-        using var scope = DisposeScope.Enter();
-        var x = Tensor.Randn([2, 4, 3]);
-        var (full, _) = lstm.Forward(x);
-        var state = lstm.ZeroState(2);
+        using var lstm = nn.LSTM(3, 4, numLayers: 2, batchFirst: true);
+        lstm.eval();
+        using var scope = NewDisposeScope();
+        var x = randn(2, 4, 3);
+        var (full, _, _) = lstm.call(x);
+        var (h, c) = (zeros(2, 2, 4), zeros(2, 2, 4)); // (L, B, H)
         for (var t = 0; t < 4; t++)
         {
-            var (o, next) = lstm.Step(x.Select(1, t), state);
-            state = next;
-            AssertClose(full.Select(1, t).ToArray<float>(), o.ToArray<float>());
+            Tensor o;
+            (o, h, c) = Step(lstm, x.select(1, t), h, c);
+            AssertClose(full.select(1, t), o);
         }
     }
 
     [Fact]
     public void MultiLayer_EqualsStackedSingleLayers()
     {
-        using var deep = new LSTM(3, 4, numLayers: 3);
-        var single = Enumerable.Range(0, 3).Select(l => new LSTM(l == 0 ? 3 : 4, 4)).ToList();
+        using var deep = nn.LSTM(3, 4, numLayers: 3, batchFirst: true);
+        var single = Enumerable.Range(0, 3).Select(l => nn.LSTM(l == 0 ? 3 : 4, 4, batchFirst: true)).ToList();
         try
         {
-            var sd = deep.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value);
+            var sd = deep.state_dict();
             for (var l = 0; l < 3; l++)
-                single[l].LoadStateDict(single[l].StateDict().ToDictionary(kv => kv.Key, kv => sd[kv.Key.Replace("_l0", $"_l{l}")]));
-            using var scope = DisposeScope.Enter();
-            var x = Tensor.Randn([2, 5, 3]);
-            var (expected, deepState) = deep.Forward(x);
+                single[l].LoadStateDict(single[l].state_dict().ToDictionary(kv => kv.Key, kv => sd[kv.Key.Replace("_l0", $"_l{l}")]));
+            using var scope = NewDisposeScope();
+            var x = randn(2, 5, 3);
+            var (expected, deepH, _) = deep.call(x);
             var y = x;
             var hs = new List<Tensor>();
             foreach (var layer in single)
             {
-                var (o, s) = layer.Forward(y);
-                hs.Add(s.H);
+                var (o, h, _) = layer.call(y);
+                hs.Add(h);
                 y = o;
             }
-            AssertClose(expected.ToArray<float>(), y.ToArray<float>());
-            AssertClose(deepState.H.ToArray<float>(), Tensor.Cat(hs, 0).ToArray<float>());
+            AssertClose(expected, y);
+            AssertClose(deepH, cat(hs, 0));
         }
         finally
         {
@@ -163,18 +174,16 @@ public sealed class LstmTests(LstmOracle oracle) : NativeLeakGuard, IClassFixtur
     [Fact]
     public void InterLayerDropout_AppliesOnlyInTraining()
     {
-        using var lstm = new LSTM(3, 4, numLayers: 2, dropout: 0.5);
-        using var scope = DisposeScope.Enter();
-        var x = Tensor.Randn([2, 5, 3]);
-        TorchRuntime.ManualSeed(1);
-        var a = lstm.Forward(x).Output.ToArray<float>();
-        TorchRuntime.ManualSeed(2);
-        var b = lstm.Forward(x).Output.ToArray<float>();
-        Assert.NotEqual(a, b);
-        lstm.Eval();
-        TorchRuntime.ManualSeed(1);
-        var c = lstm.Forward(x).Output.ToArray<float>();
-        TorchRuntime.ManualSeed(2);
-        Assert.Equal(c, lstm.Forward(x).Output.ToArray<float>());
+        using var lstm = nn.LSTM(3, 4, numLayers: 2, batchFirst: true, dropout: 0.5);
+        using var scope = NewDisposeScope();
+        var x = randn(2, 5, 3);
+        float[] Run(int seed)
+        {
+            TorchRuntime.ManualSeed(seed);
+            return lstm.call(x).Item1.detach().data<float>().ToArray();
+        }
+        Assert.NotEqual(Run(1), Run(2));
+        lstm.eval();
+        Assert.Equal(Run(1), Run(2));
     }
 }

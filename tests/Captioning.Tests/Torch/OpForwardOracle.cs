@@ -1,6 +1,6 @@
-using Captioning.Torch;
-using Captioning.Torch.Serialization;
+using Captioning.Weights;
 using Xunit;
+using static TorchSharp.torch;
 
 namespace Captioning.Tests.Torch;
 
@@ -33,13 +33,13 @@ public sealed class OpForwardOracle : IDisposable
     /// </summary>
     public static void AssertClose(Tensor expected, Tensor actual, string what)
     {
-        Assert.True(expected.Shape.SequenceEqual(actual.Shape),
-            $"{what}: shape [{string.Join(", ", actual.Shape)}], PyTorch [{string.Join(", ", expected.Shape)}]");
-        Assert.True(expected.DType == actual.DType, $"{what}: dtype {actual.DType}, PyTorch {expected.DType}");
-        if (expected.DType is DType.Float32 or DType.Float64)
+        Assert.True(expected.shape.SequenceEqual(actual.shape),
+            $"{what}: shape [{string.Join(", ", actual.shape)}], PyTorch [{string.Join(", ", expected.shape)}]");
+        Assert.True(expected.dtype == actual.dtype, $"{what}: dtype {actual.dtype}, PyTorch {expected.dtype}");
+        if (expected.dtype is ScalarType.Float32 or ScalarType.Float64)
         {
-            var e = expected.ToDoubleArray();
-            var a = actual.ToDoubleArray();
+            var e = Values<double>(expected, ScalarType.Float64);
+            var a = Values<double>(actual, ScalarType.Float64);
             for (var i = 0; i < e.Length; i++)
             {
                 var same = e[i].Equals(a[i]) || Math.Abs(e[i] - a[i]) <= 1e-6 + 1e-5 * Math.Abs(e[i]);
@@ -48,9 +48,16 @@ public sealed class OpForwardOracle : IDisposable
         }
         else
         {
-            var e = expected.ToInt64Array();
-            var a = actual.ToInt64Array();
+            var e = Values<long>(expected, ScalarType.Int64);
+            var a = Values<long>(actual, ScalarType.Int64);
             Assert.True(e.SequenceEqual(a), $"{what}: [{string.Join(", ", a)}], PyTorch [{string.Join(", ", e)}]");
         }
+    }
+
+    // The elements in row-major order, converted to one element type (booleans and integers to int64, floats to float64).
+    private static T[] Values<T>(Tensor t, ScalarType type) where T : unmanaged
+    {
+        using var converted = t.detach().to(type);
+        return converted.data<T>().ToArray();
     }
 }

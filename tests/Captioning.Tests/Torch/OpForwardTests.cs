@@ -1,7 +1,6 @@
-using Captioning.Torch;
-using Captioning.Torch.NN;
 using Xunit;
-using F = Captioning.Torch.NN.Functional;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
 
 namespace Captioning.Tests.Torch;
 
@@ -40,9 +39,9 @@ public sealed class OpForwardTests(OpForwardOracle oracle) : NativeLeakGuard, IC
     public void Op_ForwardMatchesPyTorch(string op)
     {
         using var data = oracle.Load();
-        using var scope = DisposeScope.Enter();
+        using var scope = NewDisposeScope();
         // Clones, so that in-place cases cannot change what the dictionary holds.
-        Tensor In(int i) => data[$"{op}.in{i}"].Clone();
+        Tensor In(int i) => data[$"{op}.in{i}"].clone();
         AssertOutputs(data, op, OpForwardCases.Run(op, In));
     }
 
@@ -56,9 +55,9 @@ public sealed class OpForwardTests(OpForwardOracle oracle) : NativeLeakGuard, IC
     {
         // Logits (B*T, V) = (12, 9) against targets with five pad (0) positions, as Trainer.cs calls it.
         using var data = oracle.Load();
-        using var scope = DisposeScope.Enter();
+        using var scope = NewDisposeScope();
         var op = $"label_smoothing_{name}";
-        var loss = F.CrossEntropy(data[$"{op}.in0"], data[$"{op}.in1"], ignoreIndex: 0, labelSmoothing: eps); // ()
+        var loss = F.cross_entropy(data[$"{op}.in0"], data[$"{op}.in1"], ignore_index: 0, label_smoothing: eps); // ()
         AssertOutputs(data, op, [loss]);
     }
 
@@ -66,10 +65,10 @@ public sealed class OpForwardTests(OpForwardOracle oracle) : NativeLeakGuard, IC
     public void LabelSmoothedCrossEntropy_SummedOverClassDimensionOneMatchesPyTorch()
     {
         using var data = oracle.Load();
-        using var scope = DisposeScope.Enter();
+        using var scope = NewDisposeScope();
         const string op = "label_smoothing_sum_3d";
         // Logits (N, C, T) = (2, 6, 4): the class dimension is 1, the sequence dimension last.
-        var loss = F.CrossEntropy(data[$"{op}.in0"], data[$"{op}.in1"], ignoreIndex: 0, labelSmoothing: 0.2, reduction: Reduction.Sum);
+        var loss = F.cross_entropy(data[$"{op}.in0"], data[$"{op}.in1"], ignore_index: 0, label_smoothing: 0.2, reduction: nn.Reduction.Sum);
         AssertOutputs(data, op, [loss]);
     }
 
@@ -78,12 +77,12 @@ public sealed class OpForwardTests(OpForwardOracle oracle) : NativeLeakGuard, IC
     {
         // Two classes with probabilities 3/4 and 1/4 (logits ln 3, 0), target 0, smoothing eps:
         // loss = (1 - eps) * -ln(3/4) + eps * mean over both classes of -ln p = (1 - eps) * 0.2876821 + eps * 0.8369882.
-        using var scope = DisposeScope.Enter();
-        var logits = Tensor.From(new[] { Math.Log(3), 0.0 }, 1, 2); // (1, 2)
-        var target = Tensor.From(new long[] { 0 }); // (1)
-        Assert.Equal(0.2876820725, F.CrossEntropy(logits, target, labelSmoothing: 0).Item(), 1e-9);
-        Assert.Equal(0.3975433013, F.CrossEntropy(logits, target, labelSmoothing: 0.2).Item(), 1e-9);
-        Assert.Equal(0.8369882168, F.CrossEntropy(logits, target, labelSmoothing: 1).Item(), 1e-9);
+        using var scope = NewDisposeScope();
+        var logits = tensor(new[] { Math.Log(3), 0.0 }, 1, 2); // (1, 2)
+        var target = tensor(new long[] { 0 }); // (1)
+        Assert.Equal(0.2876820725, F.cross_entropy(logits, target, label_smoothing: 0).item<double>(), 1e-9);
+        Assert.Equal(0.3975433013, F.cross_entropy(logits, target, label_smoothing: 0.2).item<double>(), 1e-9);
+        Assert.Equal(0.8369882168, F.cross_entropy(logits, target, label_smoothing: 1).item<double>(), 1e-9);
     }
 
     [Fact]
@@ -101,10 +100,10 @@ public sealed class OpForwardTests(OpForwardOracle oracle) : NativeLeakGuard, IC
     {
         // No oracle can share libtorch's mask, so check what a mask must satisfy: every element is
         // 0 or x / (1 - p), and about p of them are 0 (2000 draws: 0.3 +- 5 standard deviations).
-        using var scope = DisposeScope.Enter();
-        var x = Tensor.Rand([50, 40]) + 0.5; // (50, 40), no zeros of its own
-        var y = F.Dropout(x, 0.3, training: true).ToDoubleArray();
-        var values = x.ToDoubleArray();
+        using var scope = NewDisposeScope();
+        var x = rand(50, 40) + 0.5; // (50, 40), no zeros of its own
+        var y = F.dropout(x, 0.3, training: true).data<float>().ToArray();
+        var values = x.data<float>().ToArray();
         var zeros = 0;
         for (var i = 0; i < y.Length; i++)
         {

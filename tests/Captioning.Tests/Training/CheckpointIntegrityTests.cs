@@ -56,8 +56,8 @@ public sealed class CheckpointIntegrityTests : NativeLeakGuard
 
         // numpy reads the same weights that we load: the seal leaves the file a plain safetensors file.
         using var model = run.LoadModel(best: checkpoint == "best.safetensors");
-        foreach (var (name, tensor) in model.StateDict())
-            Assert.Equal(oracle["sums"]![prefix + name]!.GetValue<double>(), tensor.ToFloatArray().Sum(v => (double)v), 4);
+        foreach (var (name, tensor) in model.state_dict())
+            Assert.Equal(oracle["sums"]![prefix + name]!.GetValue<double>(), tensor.data<float>().ToArray().Sum(v => (double)v), 4);
     }
 
     [Theory]
@@ -132,7 +132,7 @@ public sealed class CheckpointIntegrityTests : NativeLeakGuard
     public void HashlessCheckpoint_FromAnEarlierRelease_LoadsTheSameWeights()
     {
         var run = TrainToy();
-        float[] Weights() { using var m = run.LoadModel(); return m.StateDict().SelectMany(kv => kv.Value.ToFloatArray()).ToArray(); }
+        float[] Weights() { using var m = run.LoadModel(); return m.state_dict().SelectMany(kv => kv.Value.data<float>().ToArray()).ToArray(); }
         var sealedWeights = Weights();
         CheckpointDamage.StripSeal(run.BestCheckpointPath);
         Assert.DoesNotContain("sha256.", File.ReadAllText(run.BestCheckpointPath));
@@ -143,7 +143,7 @@ public sealed class CheckpointIntegrityTests : NativeLeakGuard
     public void SmallCnnWeights_WithFlippedData_AreRefused()
     {
         var path = Path.Combine(temp.Path, "cnn.safetensors");
-        Captioning.Torch.TorchRuntime.ManualSeed(7);
+        TorchRuntime.ManualSeed(7);
         using (SmallCnnEncoder.SaveAndWrap(new SmallCnn([8, 8, 8, 8], 16, 2), new Concepts(["red", "blue"]), 32, "toy", "untrained", path)) { }
         using (var intact = SmallCnnEncoder.Load(path)) Assert.Equal(2, intact.Concepts.Count);
         CheckpointDamage.FlipData(path);

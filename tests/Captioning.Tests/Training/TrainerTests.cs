@@ -1,8 +1,9 @@
 using Captioning.Data;
 using Captioning.Models;
-using Captioning.Torch;
 using Captioning.Training;
+using Captioning.Weights;
 using Xunit;
+using static TorchSharp.torch;
 
 namespace Captioning.Tests.Training;
 
@@ -34,7 +35,7 @@ public sealed class TrainerTests : NativeLeakGuard
         var features = new float[images * 6];
         for (var i = 0; i < images; i++) features[i * 6 + (offset + i) % 6] = 1;
         return new SplitData(new EncodedCaptions(ids, tokens.ToArray(), offsets.ToArray(), rows.ToArray()),
-            Tensor.From(features, images, 6).DetachFromScope());
+            tensor(features, images, 6).DetachFromDisposeScope());
     }
 
     internal static CaptionModel Model(string arch = "merge")
@@ -55,7 +56,7 @@ public sealed class TrainerTests : NativeLeakGuard
         var trainer = new Trainer();
         configure?.Invoke(trainer);
         var result = trainer.Run(model, train, dev, options, new RunFolder(Path.Combine(root, folder)));
-        var weights = model.StateDict().SelectMany(kv => kv.Value.ToFloatArray()).ToArray();
+        var weights = model.state_dict().SelectMany(kv => kv.Value.data<float>().ToArray()).ToArray();
         return (result, weights);
     }
 
@@ -133,7 +134,7 @@ public sealed class TrainerTests : NativeLeakGuard
             Assert.Equal(result.BestEpoch + 2, result.EpochsRun);
             var run = new RunFolder(Path.Combine(root, "early"));
             Assert.Equal(result.BestEpoch.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                Captioning.Torch.Serialization.SafeTensors.ReadMetadata(run.BestCheckpointPath)["epoch"]);
+                SafeTensors.ReadMetadata(run.BestCheckpointPath)["epoch"]);
             using var best = run.LoadModel();
             var loss = Trainer.Evaluate(best, new CaptionBatcher(dev.Captions, new BatcherOptions(8, Shuffle: false)), dev.Features, Options);
             Assert.Equal(result.BestValidationLoss, loss, 5);
@@ -152,7 +153,7 @@ public sealed class TrainerTests : NativeLeakGuard
         var dev = Toy(4, 8);
         try
         {
-            using (var scope = DisposeScope.Enter()) train.Features.Fill_(double.NaN);
+            train.Features.fill_(double.NaN);
             var e = Assert.Throws<TrainingDivergedException>(() => Train("nan", Options, train, dev));
             Assert.Contains("training loss became NaN at epoch 1, step 1", e.Message);
             Assert.Contains("none (no epoch finished)", e.Message);

@@ -47,7 +47,7 @@ public class NewPhotosTests
     public void Gallery_ShowsReferencesOnlyForDatasetImages()
     {
         using var folder = new TempFolder();
-        var png = Captioning.Torch.ImageCodec.EncodePng(new Captioning.Torch.RawImage(new byte[2 * 2 * 3], 2, 2));
+        var png = ImageCodec.EncodePng(new RawImage(new byte[2 * 2 * 3], 2, 2));
         var inDataset = folder.Bytes("t1.png", png);
         var outside = folder.Bytes("mine.png", png);
         var gallery = NewPhotos.Gallery([new PhotoCaption(inDataset, "red circle", -1.5), new PhotoCaption(outside, "blue square", -2)], Dataset(folder.Path), "g");

@@ -1,6 +1,6 @@
 using Captioning.Data;
-using Captioning.Torch;
 using Captioning.Training;
+using TorchSharp;
 
 namespace Captioning.Cli.Commands;
 
@@ -33,11 +33,12 @@ internal static class MemoryWorkload
         }
         var captions = new EncodedCaptions(ids, tokens.ToArray(), offsets.ToArray(), rows.ToArray());
         TorchRuntime.ManualSeed(0);
-        using var features = Tensor.Randn([images, TrainWorkload.FeatureDimension]).DetachFromScope(); // (6000, 4096)
+        // On the CPU, as a feature store's rows are; the trainer copies them to the model's device.
+        using var features = torch.randn(images, TrainWorkload.FeatureDimension); // (6000, 4096)
         var folder = Directory.CreateTempSubdirectory("caption-bench-memory-").FullName;
         try
         {
-            using var model = TrainWorkload.TutorialMerge();
+            using var model = TrainWorkload.TutorialMerge(settings.Device);
             var split = new SplitData(captions, features);
             // Validation on the first sixth of the images' captions (1,000 of 6,000) keeps the epoch's shape; its cost is small.
             var devCaptions = validation * perImage;

@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using Captioning.Inference;
 using Captioning.Models;
-using Captioning.Torch;
-using Captioning.Torch.NN;
-using Captioning.Torch.Optim;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Captioning.Cli.Commands;
 
@@ -18,30 +17,39 @@ internal static class TrainWorkload
     internal const int Vocabulary = 7579;
     internal const int FeatureDimension = 4096;
 
-    internal static CaptionModel TutorialMerge() =>
-        CaptionModelFactory.Create(new CaptionModelOptions(Architecture.Merge, Vocabulary, FeatureDimension));
+    internal static CaptionModel TutorialMerge(Device device) =>
+        CaptionModelFactory.Create(new CaptionModelOptions(Architecture.Merge, Vocabulary, FeatureDimension)).to(device);
 
     internal static BenchResult Run(BenchSettings settings)
     {
+        var device = settings.Device;
         TorchRuntime.ManualSeed(0);
-        using var model = TutorialMerge();
-        using var optimizer = new Adam(model.Parameters(), 1e-3);
-        using var features = Tensor.Randn([Batch, FeatureDimension]); // (64, 4096)
-        using var input = Tensor.RandInt(4, Vocabulary, [Batch, Steps]); // (64, 20)
-        using var target = Tensor.RandInt(4, Vocabulary, [Batch * Steps]); // (1280)
+        using var model = TutorialMerge(device);
+        using var optimizer = optim.Adam(model.parameters(), lr: 1e-3);
+        using var features = randn(Batch, FeatureDimension, device: device); // (64, 4096)
+        using var input = randint(4, Vocabulary, [Batch, Steps], device: device); // (64, 20)
+        using var target = randint(4, Vocabulary, [Batch * Steps], device: device); // (1280)
         void Step()
         {
-            using var scope = DisposeScope.Enter();
-            var logits = model.Forward(features, input).Reshape(-1, Vocabulary); // (1280, V)
-            var loss = Functional.CrossEntropy(logits, target, ignoreIndex: 0);
-            optimizer.ZeroGrad();
-            loss.Backward();
-            optimizer.Step();
+            using var scope = NewDisposeScope();
+            var logits = model.Forward(features, input).reshape(-1, Vocabulary); // (1280, V)
+            var loss = nn.functional.cross_entropy(logits, target, ignore_index: 0);
+            optimizer.zero_grad();
+            loss.backward();
+            optimizer.step();
         }
         for (var i = 0; i < settings.Warmup; i++) Step();
+        Synchronize(device);
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < settings.Iterations; i++) Step();
+        Synchronize(device);
         return new BenchResult(Batch * Steps * settings.Iterations / clock.Elapsed.TotalSeconds, "tokens/s");
+    }
+
+    /// <summary>Waits for the device's queued kernels: CUDA runs asynchronously, so a clock read without it times the launches only.</summary>
+    internal static void Synchronize(Device device)
+    {
+        if (device.type == DeviceType.CUDA) cuda.synchronize(device);
     }
 }
 
@@ -52,11 +60,13 @@ internal static class DecodeWorkload
 
     internal static BenchResult Run(BenchSettings settings)
     {
+        var device = settings.Device;
         TorchRuntime.ManualSeed(0);
-        using var model = TrainWorkload.TutorialMerge();
-        using var features = Tensor.Randn([Images, TrainWorkload.FeatureDimension]); // (20, 4096)
+        using var model = TrainWorkload.TutorialMerge(device);
+        using var features = randn(Images, TrainWorkload.FeatureDimension, device: device); // (20, 4096)
         var options = new DecodeOptions(BeamSize: 3, MaxLength: 20, BatchSize: Images);
         for (var i = 0; i < settings.Warmup; i++) CaptionDecoder.Decode(model, features, options);
+        // Decode returns token arrays on the host, so each call has already waited for the device.
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < settings.Iterations; i++) CaptionDecoder.Decode(model, features, options);
         return new BenchResult(Images * settings.Iterations / clock.Elapsed.TotalSeconds, "captions/s");

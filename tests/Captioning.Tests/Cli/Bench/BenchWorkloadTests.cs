@@ -29,7 +29,23 @@ public sealed class BenchWorkloadTests : NativeLeakGuard
         Assert.Equal(1, row.GetProperty("threads").GetInt32());
         var rate = row.GetProperty("rate").GetDouble();
         Assert.True(double.IsFinite(rate) && rate > 0, $"rate {rate}");
-        Assert.Contains("bench: train (ours)", error);
+        // --device defaults to auto, which is the CPU on a machine without CUDA.
+        Assert.Contains("bench: train (ours, cpu)", error);
+    }
+
+    [Fact]
+    public void Bench_DecodeOnTheCpuDevicePrintsOneRowWithAPositiveCaptionRate()
+    {
+        var (code, output, error) = CliRunner.Run("bench", "--workload", "decode", "--device", "cpu", "--threads", "1", "--iterations", "1", "--warmup", "0");
+        Assert.True(code == 0, error);
+        using var json = JsonDocument.Parse(Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+        var row = json.RootElement;
+        Assert.Equal(RowKeys, row.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("decode", row.GetProperty("workload").GetString());
+        Assert.Equal("captions/s", row.GetProperty("unit").GetString());
+        var rate = row.GetProperty("rate").GetDouble();
+        Assert.True(double.IsFinite(rate) && rate > 0, $"rate {rate}");
+        Assert.Contains("bench: decode (ours, cpu)", error);
     }
 
     [Fact]
@@ -38,7 +54,7 @@ public sealed class BenchWorkloadTests : NativeLeakGuard
         // The bench's epoch is Flickr8k-sized (minutes); 60 images run the same trainer, checkpoints and clean-up.
         var before = Status("VmRSS");
         var leftovers = Directory.GetDirectories(Path.GetTempPath(), "caption-bench-memory-*").ToHashSet();
-        var result = MemoryWorkload.Run(new BenchSettings(1, 0), images: 60);
+        var result = MemoryWorkload.Run(new BenchSettings(1, 0, TorchSharp.torch.CPU), images: 60);
         var peak = Status("VmHWM");
         Assert.Equal("MB peak RSS", result.Unit);
         // A peak: at least what the process held before the epoch, at most the peak read just after.
