@@ -15,6 +15,7 @@ namespace Captioning.Training;
 /// <param name="WeightDecay">Adam's L2 weight decay (added to the gradient, as torch.optim.Adam does).</param>
 /// <param name="BucketByLength">Group captions of similar length into batches (less padding).</param>
 /// <param name="ValidateEvery">Also compute validation BLEU-4/CIDEr-D with greedy decoding every k epochs; 0 turns it off.</param>
+/// <param name="FreezeEmbeddings">Keep the word embedding as it starts (e.g. pretrained word vectors): it gets no gradient and no updates.</param>
 public sealed record TrainingOptions(
     int Epochs = 20,
     int BatchSize = 64,
@@ -27,7 +28,8 @@ public sealed record TrainingOptions(
     double LabelSmoothing = 0,
     double WeightDecay = 0,
     bool BucketByLength = true,
-    int ValidateEvery = 0)
+    int ValidateEvery = 0,
+    bool FreezeEmbeddings = false)
 {
     /// <summary>Checks every value, naming the option at fault.</summary>
     public TrainingOptions Validate()
