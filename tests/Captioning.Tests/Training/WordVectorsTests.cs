@@ -72,7 +72,7 @@ public sealed class WordVectorsTests : NativeLeakGuard
     {
         var path = File("bad.txt", text, gzip);
         var e = Assert.Throws<CaptioningException>(() => Load(path, 2));
-        Assert.Equal($"word vectors '{path}' {expected}", e.Message);
+        Assert.StartsWith($"word vectors '{path}' {expected}", e.Message);
     }
 
     [Fact]
@@ -85,7 +85,11 @@ public sealed class WordVectorsTests : NativeLeakGuard
         var gz = File("cut.txt.gz", full, gzip: true);
         var bytes = System.IO.File.ReadAllBytes(gz);
         System.IO.File.WriteAllBytes(gz, bytes[..(bytes.Length / 2)]);
-        Assert.StartsWith($"word vectors '{gz}' are a damaged gzip file", Assert.Throws<CaptioningException>(() => Load(gz)).Message);
+        // .NET's GZipStream ends a cut stream without an error; the cut line is what gives it away.
+        Assert.Matches($"^word vectors '{System.Text.RegularExpressions.Regex.Escape(gz)}' line \\d+ has \\d+ values, expected 16", Assert.Throws<CaptioningException>(() => Load(gz)).Message);
+        var corrupt = File("corrupt.txt.gz", "");
+        System.IO.File.WriteAllBytes(corrupt, [0x1F, 0x8B, 0x08, 0, 0, 0, 0, 0, 0, 0x03, 0xFF, 0xFF, 0xFF, 0xFF]);
+        Assert.StartsWith($"word vectors '{corrupt}' are a damaged gzip file", Assert.Throws<CaptioningException>(() => Load(corrupt)).Message);
         Assert.StartsWith($"word vectors '{root}/nope.txt' do not exist", Assert.Throws<CaptioningException>(() => Load(Path.Combine(root, "nope.txt"))).Message);
     }
 
