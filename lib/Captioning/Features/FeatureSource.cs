@@ -88,7 +88,7 @@ public static class EncoderNames
         {
             Vgg16 => 4096,
             ResNet50 or InceptionV3 => 2048,
-            _ => SmallCnn.GridSize * SmallCnn.GridSize * new SmallCnnOptions().CellDimension,
+            _ => Features.SmallCnn.GridSize * Features.SmallCnn.GridSize * new SmallCnnOptions().CellDimension,
         };
     }
 
