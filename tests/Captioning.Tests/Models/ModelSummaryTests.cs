@@ -62,13 +62,13 @@ public sealed class ModelSummaryTests : NativeLeakGuard
         using var model = CaptionModelTests.Small(name);
         var summary = ModelSummary.Of(model, steps: 5, batch: 3);
         var actual = string.Join(" ", summary.Layers.Select(l => $"{l.Label}={string.Join("x", l.OutputShape)}"));
-        Assert.Equal(expected.Replace(" (call", "\u0001").Replace(" ", "\n").Replace("\u0001", " (call"), actual.Replace(" (call", "\u0001").Replace(" ", "\n").Replace("\u0001", " (call"));
+        Assert.Equal(expected, actual);
         Assert.Equal(new long[] { 3, 5, 12 }, summary.OutputShape);
         Assert.Equal(model.ParameterCount(), summary.Layers.Sum(l => l.Parameters));
         Assert.Equal(model.ParameterCount(), summary.Total);
         Assert.All(summary.Layers.Where(l => l.Call > 1), l => Assert.Equal(0, l.Parameters));
         // LSTM(in, 8): one extra bias of 4x8 against Keras.
-        Assert.Equal(32, summary.KerasTotal == summary.Total ? 0 : summary.Total - summary.KerasTotal);
+        Assert.Equal(32, summary.Total - summary.KerasTotal);
     }
 
     [Fact]
@@ -95,7 +95,7 @@ public sealed class ModelSummaryTests : NativeLeakGuard
         Assert.Equal(12 * 6, summary.NonTrainable);
         Assert.Equal(summary.Total - 72, summary.Trainable);
         Assert.False(Row(summary, "embed").Trainable);
-        Assert.Contains(summary.ToString().Split('\n'), line => line.StartsWith("embed ", StringComparison.Ordinal) && line.Contains(" no "));
+        Assert.Contains(summary.ToString().Split('\n'), line => line.StartsWith("embed ", StringComparison.Ordinal) && line.TrimEnd().EndsWith(" no", StringComparison.Ordinal));
     }
 
     [Fact]
