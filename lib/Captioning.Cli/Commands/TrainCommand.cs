@@ -37,9 +37,10 @@ internal static class TrainCommand
         var output = new Option<string>("--out") { Description = "Run folder to create (or to continue with --resume).", Required = true };
         var resume = new Option<bool>("--resume") { Description = "Continue an interrupted run in --out from its last finished epoch." };
         var force = new Option<bool>("--force") { Description = "Delete whatever run --out holds and start over." };
+        var summary = new Option<bool>("--summary") { Description = "Print the model's layers, output shapes and parameter counts before training." };
         var command = new Command("train", "Train a merge or inject captioner on cached features (resumable; best epoch kept by validation loss).")
         {
-            data, features, model, preset, epochs, batch, lr, clip, patience, labelSmoothing, weightDecay, dropout, imageDropout, seed, validateEvery, wordVectors, freezeEmbeddings, minCount, threads, deviceOption, output, resume, force,
+            data, features, model, preset, epochs, batch, lr, clip, patience, labelSmoothing, weightDecay, dropout, imageDropout, seed, validateEvery, wordVectors, freezeEmbeddings, minCount, threads, deviceOption, output, resume, force, summary,
         };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
@@ -106,6 +107,12 @@ internal static class TrainCommand
                 // Initialised on the CPU, then moved: a seed gives the same initial weights on every device.
                 using var captioner = CaptionModelFactory.Create(options).to(device);
                 vectors?.CopyInto(captioner); // a resumed run's checkpoint then overwrites them with the trained rows
+                if (parse.GetValue(summary))
+                {
+                    // The sample pass has the longest training caption's input steps (<start> and the words).
+                    var steps = Enumerable.Range(0, train.Captions.Count).Select(train.Captions.Length).DefaultIfEmpty(2).Max() - 1;
+                    Console.WriteLine(ModelSummary.Of(captioner, steps));
+                }
                 Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{CaptionModelOptions.NameOf(options.Architecture)}: {captioner.ParameterCount():N0} parameters, vocabulary {vocabulary.Count:N0}, {train.Captions.Count:N0} training captions, {store.Header.Identity.Encoder} features ({store.Dimension}), {TorchRuntime.Threads} thread(s), device {device}"));
                 var trainer = new Trainer();
