@@ -39,7 +39,7 @@ public sealed class DescribeModelCommandTests : NativeLeakGuard
     {
         var (code, _, error) = CliRunner.Run("describe-model", "--vocab", "2");
         Assert.Equal(1, code);
-        Assert.Contains("vocabulary size must be at least 4", error);
+        Assert.Equal("error: --vocab must be at least 4 (the special tokens), got 2", error.Trim());
     }
 
     [Fact]
