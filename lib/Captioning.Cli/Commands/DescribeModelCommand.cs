@@ -3,6 +3,7 @@ using Captioning.Data;
 using Captioning.Features;
 using Captioning.Models;
 using Captioning.Training;
+using TorchSharp;
 
 namespace Captioning.Cli.Commands;
 
