@@ -10,6 +10,7 @@ internal static class CommandRegistry
         yield return DataSynthCommand.Create();
         yield return PrepareCommand.Create();
         yield return ExtractCommand.Create();
+        yield return DescribeModelCommand.Create();
         yield return TrainCommand.Create();
         yield return EvaluateCommand.Create();
         yield return DescribeCommand.Create();

@@ -30,14 +30,17 @@ internal static class TrainCommand
         var seed = new Option<int?>("--seed") { Description = "Seed for initialisation, shuffling and dropout." };
         var validateEvery = new Option<int?>("--validate-every") { Description = "Also score greedy BLEU-4 and CIDEr-D on the dev split every N epochs (0: off)." };
         var minCount = new Option<int>("--min-count") { Description = "Minimum training count of a vocabulary word.", DefaultValueFactory = _ => 1 };
+        var wordVectors = new Option<string?>("--word-vectors") { Description = "Start the word embedding from pretrained vectors: GloVe .txt or fastText .vec, plain or gzip; their dimension must equal the preset's embedding size." };
+        var freezeEmbeddings = new Option<bool>("--freeze-embeddings") { Description = "Keep the word embedding as it starts (with --word-vectors: the pretrained vectors); it is not trained." };
         var threads = new Option<int>("--threads") { Description = "libtorch threads (0: one per core)." };
         var deviceOption = DeviceOption.Create();
         var output = new Option<string>("--out") { Description = "Run folder to create (or to continue with --resume).", Required = true };
         var resume = new Option<bool>("--resume") { Description = "Continue an interrupted run in --out from its last finished epoch." };
         var force = new Option<bool>("--force") { Description = "Delete whatever run --out holds and start over." };
+        var summary = new Option<bool>("--summary") { Description = "Print the model's layers, output shapes and parameter counts before training." };
         var command = new Command("train", "Train a merge or inject captioner on cached features (resumable; best epoch kept by validation loss).")
         {
-            data, features, model, preset, epochs, batch, lr, clip, patience, labelSmoothing, weightDecay, dropout, imageDropout, seed, validateEvery, minCount, threads, deviceOption, output, resume, force,
+            data, features, model, preset, epochs, batch, lr, clip, patience, labelSmoothing, weightDecay, dropout, imageDropout, seed, validateEvery, wordVectors, freezeEmbeddings, minCount, threads, deviceOption, output, resume, force, summary,
         };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
@@ -58,6 +61,7 @@ internal static class TrainCommand
                 LabelSmoothing = parse.GetValue(labelSmoothing) ?? t.LabelSmoothing,
                 WeightDecay = parse.GetValue(weightDecay) ?? t.WeightDecay,
                 ValidateEvery = parse.GetValue(validateEvery) ?? t.ValidateEvery,
+                FreezeEmbeddings = parse.GetValue(freezeEmbeddings),
             };
             t.Validate();
             var device = DeviceOption.Resolve(parse, deviceOption);
@@ -74,16 +78,26 @@ internal static class TrainCommand
             using var store = FeatureStore.Open(parse.GetValue(features)!);
             var vocabulary = TrainingData.BuildVocabulary(dataset, parse.GetValue(minCount));
             var options = shape.For(vocabulary.Count, store.Dimension);
-            var inputs = new RunInputs(Path.GetFullPath(dataPath), store.Path, store.Header.Identity.Encoder, TrainingData.Fingerprint(store));
+            // Read before the folder is written or checked: a wrong dimension or a malformed line stops here, and a resume compares the hash.
+            var vectors = parse.GetValue(wordVectors) is { } vectorsPath
+                ? WordVectors.Load(vectorsPath, vocabulary, options.EmbeddingDimension, EmbeddingSizeHint(recipe))
+                : null;
+            var inputs = new RunInputs(Path.GetFullPath(dataPath), store.Path, store.Header.Identity.Encoder, TrainingData.Fingerprint(store),
+                vectors?.Coverage.File, vectors?.Coverage.Sha256);
             if (run.HasLastCheckpoint)
             {
                 // More epochs, another early-stopping patience or validation cadence may change on resume; the other settings shape the optimisation.
                 var saved = run.ReadConfig().Training;
                 run.CheckResumable(options, inputs, vocabulary, "keep the original --data, --min-count, --features, --model, --preset, --dropout, --image-dropout, " +
-                    "--batch, --lr, --clip, --seed, --label-smoothing and --weight-decay, or pass --force to start over",
+                    "--batch, --lr, --clip, --seed, --label-smoothing, --weight-decay, --word-vectors and --freeze-embeddings, or pass --force to start over",
                     t with { Epochs = saved.Epochs, Patience = saved.Patience, ValidateEvery = saved.ValidateEvery });
             }
-            else run.Initialise(options, t, inputs, vocabulary);
+            else
+            {
+                run.Initialise(options, t, inputs, vocabulary);
+                vectors?.WriteTo(run);
+            }
+            if (vectors != null) Console.Error.WriteLine($"word vectors '{vectors.Coverage.File}' ({vectors.Coverage.Format}, {vectors.Coverage.Dimension}-d): {vectors.Coverage}");
 
             var train = TrainingData.Load(dataset, Split.Train, vocabulary, store);
             var dev = TrainingData.Load(dataset, Split.Dev, vocabulary, store);
@@ -92,6 +106,13 @@ internal static class TrainCommand
                 TorchRuntime.ManualSeed(t.Seed);
                 // Initialised on the CPU, then moved: a seed gives the same initial weights on every device.
                 using var captioner = CaptionModelFactory.Create(options).to(device);
+                vectors?.CopyInto(captioner); // a resumed run's checkpoint then overwrites them with the trained rows
+                if (parse.GetValue(summary))
+                {
+                    // The sample pass has the longest training caption's input steps (<start> and the words).
+                    var steps = Enumerable.Range(0, train.Captions.Count).Select(train.Captions.Length).DefaultIfEmpty(2).Max() - 1;
+                    Console.WriteLine(ModelSummary.Of(captioner, steps));
+                }
                 Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{CaptionModelOptions.NameOf(options.Architecture)}: {captioner.ParameterCount():N0} parameters, vocabulary {vocabulary.Count:N0}, {train.Captions.Count:N0} training captions, {store.Header.Identity.Encoder} features ({store.Dimension}), {TorchRuntime.Threads} thread(s), device {device}"));
                 var trainer = new Trainer();
@@ -133,6 +154,11 @@ internal static class TrainCommand
 
     private static double InRange(double rate, string option) =>
         rate is >= 0 and < 1 ? rate : throw new CaptioningException(string.Create(CultureInfo.InvariantCulture, $"{option} must be in [0, 1), got {rate}"));
+
+    // How the embedding size changes: only a preset sets it.
+    private static string EmbeddingSizeHint(TrainingPreset recipe) =>
+        $"--preset {recipe.Name} sets {recipe.Model.Embedding}; choose a --preset with the vectors' size " +
+        $"({string.Join(", ", TrainingPreset.All.Select(p => $"{p.Name}: {p.Model.Embedding}"))}) or vectors of {recipe.Model.Embedding} dimensions";
 
     private static string Extra(EpochMetrics m) =>
         m.Extra == null ? "" : string.Concat(m.Extra.Select(kv => string.Create(CultureInfo.InvariantCulture, $", {kv.Key} {kv.Value:F4}")));

@@ -77,6 +77,21 @@ public static class EncoderNames
         [InceptionV3] = "inception_v3_google-0cc3c7bd.pth",
     };
 
+    /// <summary>
+    /// The width of an encoder's feature without building it (VGG16 4,096; ResNet-50 and Inception v3 2,048; small-cnn
+    /// 288 with its default 3x3 grid of 32-wide cells, which its training options may change).
+    /// </summary>
+    public static int FeatureDimension(string name)
+    {
+        Validate(name);
+        return name switch
+        {
+            Vgg16 => 4096,
+            ResNet50 or InceptionV3 => 2048,
+            _ => Features.SmallCnn.GridSize * Features.SmallCnn.GridSize * new SmallCnnOptions().CellDimension,
+        };
+    }
+
     /// <summary>Throws a <see cref="CaptioningException"/> for a name that is not an encoder, listing the valid ones.</summary>
     public static void Validate(string name)
     {

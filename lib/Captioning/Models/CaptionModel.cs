@@ -38,6 +38,9 @@ public abstract class CaptionModel : nn.Module<Tensor, Tensor, Tensor>
         register_module(nameof(drop_image), drop_image);
     }
 
+    /// <summary>The word embedding (vocabulary, embedding), e.g. to start it from pretrained word vectors or to freeze it.</summary>
+    public Embedding WordEmbedding => embed;
+
     /// <summary>The sizes this model was built with.</summary>
     public CaptionModelOptions Options { get; }
 

@@ -14,7 +14,9 @@ namespace Captioning.Training;
 /// <param name="Features">Feature store file.</param>
 /// <param name="Encoder">Encoder that produced the features.</param>
 /// <param name="FeatureFingerprint">Identity of the feature store (encoder + weights hash + dimension).</param>
-public sealed record RunInputs(string Data, string Features, string Encoder, string FeatureFingerprint);
+/// <param name="WordVectors">The pretrained word-vector file the embedding started from, or null.</param>
+/// <param name="WordVectorsSha256">SHA-256 of that file; a resumed run must be given a file with the same hash.</param>
+public sealed record RunInputs(string Data, string Features, string Encoder, string FeatureFingerprint, string? WordVectors = null, string? WordVectorsSha256 = null);
 
 /// <summary>
 /// A training run's folder: config.json, vocabulary.json, metrics.csv / metrics.jsonl, train.log,
@@ -97,6 +99,11 @@ public sealed class RunFolder
             throw new CaptioningException($"cannot resume '{Path}': its vocabulary differs from the one the dataset gives now (other captions or --min-count); {fix}");
         if (savedInputs.FeatureFingerprint != inputs.FeatureFingerprint)
             throw new CaptioningException($"cannot resume '{Path}': it was trained on features {savedInputs.FeatureFingerprint} ({savedInputs.Features}), not {inputs.FeatureFingerprint}; {fix}");
+        if (savedInputs.WordVectorsSha256 != inputs.WordVectorsSha256)
+            throw new CaptioningException(savedInputs.WordVectorsSha256 == null
+                ? $"cannot resume '{Path}': it was started without word vectors, now given '{inputs.WordVectors}'; {fix}"
+                : $"cannot resume '{Path}': it was started with word vectors '{savedInputs.WordVectors}' (SHA-256 {savedInputs.WordVectorsSha256[..16]}...), " +
+                  (inputs.WordVectorsSha256 == null ? "now given none" : $"now given '{inputs.WordVectors}' (SHA-256 {inputs.WordVectorsSha256[..16]}...)") + $"; {fix}");
         if (savedModel != model)
             throw new CaptioningException($"cannot resume '{Path}': it was started as {CaptionModelOptions.NameOf(savedModel.Architecture)} with {Differences(savedModel, model)}; {fix}");
         if (training != null && savedTraining != training)
@@ -189,7 +196,7 @@ public sealed class RunFolder
 
     /// <summary>
     /// What a checkpoint's seal hashes of a bound file: its bytes, except config.json without its creation time and input paths
-    /// (inputs.Data, inputs.Features), which say when and where, not what (the features' fingerprint stays): runs of the same
+    /// (inputs.Data, inputs.Features, inputs.WordVectors; the word vectors' hash stays), which say when and where, not what (the features' fingerprint stays): runs of the same
     /// settings write byte-identical checkpoints wherever they run, and a run folder may move along with its data.
     /// </summary>
     internal static byte[] BoundContent(string name, byte[] bytes)
@@ -202,6 +209,7 @@ public sealed class RunFolder
             var inputs = config["inputs"]!.AsObject();
             inputs.Remove(nameof(RunInputs.Data));
             inputs.Remove(nameof(RunInputs.Features));
+            inputs.Remove(nameof(RunInputs.WordVectors));
             return Encoding.UTF8.GetBytes(config.ToJsonString());
         }
         catch (Exception e) when (e is JsonException or NullReferenceException or InvalidOperationException)

@@ -55,7 +55,13 @@ public sealed class Trainer
         // One copy of each split's features on the model's device, so batches gather their rows without host transfers.
         using var trainFeatures = train.Features.to(device);
         using var validationFeatures = validation.Features.to(device);
-        var parameters = model.parameters().ToArray();
+        if (options.FreezeEmbeddings)
+        {
+            using var embedding = model.WordEmbedding.weight!;
+            embedding.requires_grad = false;
+        }
+        // A frozen embedding is left out of the optimiser: no Adam state, no weight decay, no share of the clipping norm.
+        var parameters = model.parameters().Where(p => p.requires_grad).ToArray();
         using var optimizer = optim.Adam(parameters, options.LearningRate, weight_decay: options.WeightDecay);
         var plateau = options.PlateauPatience > 0 ? new PlateauScheduler(optimizer, options.PlateauFactor, options.PlateauPatience) : null;
         var history = new List<EpochMetrics>();

@@ -15,6 +15,7 @@ namespace Captioning.Training;
 /// <param name="WeightDecay">Adam's L2 weight decay (added to the gradient, as torch.optim.Adam does).</param>
 /// <param name="BucketByLength">Group captions of similar length into batches (less padding).</param>
 /// <param name="ValidateEvery">Also compute validation BLEU-4/CIDEr-D with greedy decoding every k epochs; 0 turns it off.</param>
+/// <param name="FreezeEmbeddings">Keep the word embedding as it starts (e.g. pretrained word vectors): it gets no gradient and no updates.</param>
 public sealed record TrainingOptions(
     int Epochs = 20,
     int BatchSize = 64,
@@ -27,7 +28,8 @@ public sealed record TrainingOptions(
     double LabelSmoothing = 0,
     double WeightDecay = 0,
     bool BucketByLength = true,
-    int ValidateEvery = 0)
+    int ValidateEvery = 0,
+    bool FreezeEmbeddings = false)
 {
     /// <summary>Checks every value, naming the option at fault.</summary>
     public TrainingOptions Validate()
@@ -64,13 +66,18 @@ public sealed record TrainingPreset(string Name, string Description, string Enco
     /// <summary>The tutorial: merge, 256 units, dropout 0.5, VGG16 fc7, Adam 1e-3, 20 epochs, best epoch kept by validation loss.</summary>
     public static TrainingPreset BrownleeMerge { get; } = new("brownlee-merge",
         "Brownlee's tutorial: merge model, VGG16 features, Adam 1e-3, 20 epochs, best validation loss kept", "vgg16",
-        new ModelShape(Architecture.Merge), new TrainingOptions(Epochs: 20, BatchSize: 64, LearningRate: 1e-3));
+        new ModelShape(Architecture.Merge), new TrainingOptions(Epochs: 20, BatchSize: 64, LearningRate: 1e-3))
+    { VocabularySize = 7_579, MaxLength = 34 };
 
-    /// <summary>keras-image-captioning: pre-inject, Inception v3, 300-d embedding, 3 LSTM layers of 300, dropout 0.22, lr 5.1e-4, batch 32, clip 5, 33 epochs.</summary>
+    /// <summary>
+    /// keras-image-captioning: pre-inject, Inception v3, 300-d embedding, 3 LSTM layers of 300, dropout 0.22, lr 5.1e-4, batch 32, clip 5,
+    /// 33 epochs. Its embedding takes 300-d pretrained word vectors (GloVe 300d, as the original used; fastText's .vec are 300-d too).
+    /// </summary>
     public static TrainingPreset KerasIc { get; } = new("keras-ic",
-        "keras-image-captioning (Show and Tell variant): pre-inject, Inception v3 features, 3x300 LSTM", "inception-v3",
+        "keras-image-captioning (Show and Tell variant): pre-inject, Inception v3 features, 3x300 LSTM; expects 300-d word vectors (GloVe 300d) with --word-vectors", "inception-v3",
         new ModelShape(Architecture.PreInject, 300, 300, 3, 0.22, 0.22),
-        new TrainingOptions(Epochs: 33, BatchSize: 32, LearningRate: 5.1e-4, ClipNorm: 5, Patience: 4, PlateauPatience: 2));
+        new TrainingOptions(Epochs: 33, BatchSize: 32, LearningRate: 5.1e-4, ClipNorm: 5, Patience: 4, PlateauPatience: 2))
+    { VocabularySize = 2_536, MaxLength = 20 };
 
     /// <summary>
     /// Sized for the embedded synthetic dataset and small-cnn features: each model trains in under two minutes on 2 cores.
@@ -79,7 +86,17 @@ public sealed record TrainingPreset(string Name, string Description, string Enco
     /// </summary>
     public static TrainingPreset Demo { get; } = new("demo",
         "Synthetic demo: 128-unit model on small-cnn features, word dropout 0.3, no image dropout, 20 epochs", "small-cnn",
-        new ModelShape(Architecture.Merge, 128, 128, 1, 0.3, 0, ImageDropout: 0), new TrainingOptions(Epochs: 20, BatchSize: 64, LearningRate: 3e-3, ClipNorm: 5, PlateauPatience: 1));
+        new ModelShape(Architecture.Merge, 128, 128, 1, 0.3, 0, ImageDropout: 0), new TrainingOptions(Epochs: 20, BatchSize: 64, LearningRate: 3e-3, ClipNorm: 5, PlateauPatience: 1))
+    { VocabularySize = 82, MaxLength = 16 };
+
+    /// <summary>
+    /// The vocabulary size the recipe's source reports (brownlee-merge: the tutorial's 7,579; keras-ic: 2,536; demo: the
+    /// synthetic data's 82 ids), used to describe a model before any data is loaded (<c>caption describe-model</c>).
+    /// </summary>
+    public long VocabularySize { get; init; }
+
+    /// <summary>Input steps of the longest training caption the recipe's source reports (the tutorial: 34), for the same purpose.</summary>
+    public int MaxLength { get; init; }
 
     /// <summary>Every preset.</summary>
     public static IReadOnlyList<TrainingPreset> All { get; } = [BrownleeMerge, KerasIc, Demo];

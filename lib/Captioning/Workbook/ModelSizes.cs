@@ -26,6 +26,19 @@ public static class ModelSizes
         return model.ParameterCount();
     }
 
+    /// <summary>
+    /// The layer-by-layer summary of one architecture of <paramref name="shape"/> for this vocabulary and feature width
+    /// (a model built with fresh weights, one forward pass over captions of <paramref name="steps"/> tokens, freed),
+    /// with its diagram. Both render in a notebook cell.
+    /// </summary>
+    public static (ModelSummary Summary, ModelDiagram Diagram) Layers(ModelShape shape, string architecture, long vocabularySize, long featureDimension, long steps)
+    {
+        var options = (shape with { Architecture = CaptionModelOptions.ParseArchitecture(architecture) }).For(vocabularySize, featureDimension);
+        using var model = CaptionModelFactory.Create(options);
+        var summary = ModelSummary.Of(model, steps);
+        return (summary, ModelDiagram.Of(summary));
+    }
+
     /// <summary>The counts as a table (parameters, and each relative to merge) and a bar chart.</summary>
     public static (MetricTable Table, Figure Bars) Show(IReadOnlyList<(string Model, long Parameters)> counts)
     {

@@ -30,14 +30,17 @@ public static class WorkbookTraining
     /// Trains <paramref name="architecture"/> with <paramref name="preset"/>'s sizes and recipe (<paramref name="epochs"/> &gt; 0 overrides
     /// its epochs) on the <paramref name="encoder"/> features of <paramref name="dataDir"/>. A finished run is left alone; a run with
     /// last.safetensors continues from its last finished epoch; each finished epoch reaches <paramref name="curves"/> as it ends.
-    /// Training runs on <paramref name="device"/> (default: <see cref="TorchRuntime.DefaultDevice"/>).
+    /// Training runs on <paramref name="device"/> (default: <see cref="TorchRuntime.DefaultDevice"/>). A non-empty
+    /// <paramref name="wordVectors"/> (GloVe or fastText text, plain or gzip) starts the word embedding from those vectors, and
+    /// <paramref name="freezeEmbeddings"/> keeps the embedding as it starts; a run is resumed only with the same vectors file.
     /// </summary>
     public static TrainedRun TrainOrResume(WorkbookFolders folders, string dataDir, string encoder, string architecture, TrainingPreset preset,
-        int epochs = 0, LossCurves? curves = null, Action<string>? log = null, CancellationToken cancellation = default, torch.Device? device = null)
+        int epochs = 0, LossCurves? curves = null, Action<string>? log = null, CancellationToken cancellation = default, torch.Device? device = null,
+        string wordVectors = "", bool freezeEmbeddings = false)
     {
         var shape = preset.Model with { Architecture = CaptionModelOptions.ParseArchitecture(architecture) };
         if (epochs < 0) throw new CaptioningException($"epochs must be 0 (the preset's {preset.Training.Epochs}) or more, got {epochs}");
-        var training = (preset.Training with { Epochs = epochs > 0 ? epochs : preset.Training.Epochs }).Validate();
+        var training = (preset.Training with { Epochs = epochs > 0 ? epochs : preset.Training.Epochs, FreezeEmbeddings = freezeEmbeddings }).Validate();
         var run = folders.Run(architecture);
         // A finished run is only read; otherwise the folder is locked and looked at again, in case another process just finished it.
         if (run.IsFinished) return Finished(run, architecture, shape, training, curves, log);
@@ -48,7 +51,12 @@ public static class WorkbookTraining
         using var store = FeatureStore.Open(folders.FeatureStore(encoder));
         var vocabulary = TrainingData.BuildVocabulary(dataset);
         var options = shape.For(vocabulary.Count, store.Dimension);
-        var inputs = new RunInputs(Path.GetFullPath(dataDir), store.Path, store.Header.Identity.Encoder, TrainingData.Fingerprint(store));
+        var vectors = string.IsNullOrEmpty(wordVectors) ? null : WordVectors.Load(wordVectors, vocabulary, options.EmbeddingDimension,
+            $"the preset parameter ({preset.Name}) sets {preset.Model.Embedding}; choose a preset with the vectors' size " +
+            $"({string.Join(", ", TrainingPreset.All.Select(p => $"{p.Name}: {p.Model.Embedding}"))}) or vectors of {preset.Model.Embedding} dimensions");
+        if (vectors != null) log?.Invoke($"{architecture}: word vectors '{vectors.Coverage.File}' ({vectors.Coverage.Dimension}-d): {vectors.Coverage}");
+        var inputs = new RunInputs(Path.GetFullPath(dataDir), store.Path, store.Header.Identity.Encoder, TrainingData.Fingerprint(store),
+            vectors?.Coverage.File, vectors?.Coverage.Sha256);
         var status = "trained";
         if (run.HasLastCheckpoint)
         {
@@ -61,6 +69,7 @@ public static class WorkbookTraining
             // Nothing of an earlier attempt is reusable before its first epoch ended.
             if (Directory.Exists(run.Path)) Directory.Delete(run.Path, recursive: true);
             run.Initialise(options, training, inputs, vocabulary);
+            vectors?.WriteTo(run);
         }
 
         var train = TrainingData.Load(dataset, Split.Train, vocabulary, store);
@@ -70,6 +79,7 @@ public static class WorkbookTraining
             TorchRuntime.ManualSeed(training.Seed);
             using var model = CaptionModelFactory.Create(options);
             model.to(device ?? TorchRuntime.DefaultDevice);
+            vectors?.CopyInto(model);
             var parameters = model.ParameterCount();
             log?.Invoke(string.Create(CultureInfo.InvariantCulture,
                 $"{architecture}: {parameters:N0} parameters, vocabulary {vocabulary.Count:N0}, {train.Captions.Count:N0} training captions, {training.Epochs} epochs ({status})"));

@@ -103,6 +103,12 @@ public class CliErrorTests(CliErrorFixture files) : NativeLeakGuard, IClassFixtu
         ("score", Unreadable, ["score", "--references", "{root}/refs.txt", "--predictions", "{root}/adir"], "{root}/adir"),
 
         ("info", BadValue, ["info", "extra"], "extra"),
+        ("describe-model", BadValue, ["describe-model", "--vocab", "0"], "--vocab must be at least 4 (the special tokens), got 0"),
+        ("describe-model", BadValue, ["describe-model", "--feature-dim", "-3"], "--feature-dim must be at least 1, got -3"),
+        ("describe-model", BadValue, ["describe-model", "--model", "nope"], "unknown model 'nope'"),
+        ("describe-model", BadValue, ["describe-model", "--device", "bogus"], "--device bogus: expected one of auto, cpu, cuda, cuda:N"),
+        ("describe-model", BadValue, ["describe-model", "--preset", "nope"], "nope"),
+        ("describe-model", Unreadable, ["describe-model", "--diagram", "{root}/garbage.bin/x.svg"], "--diagram '{root}/garbage.bin/x.svg'"),
 
         ("demo", BadValue, ["demo", "--dir", "{root}/d", "--images", "-1"], "--images"),
         ("demo", BadValue, ["demo", "--dir", "{root}/d", "--epochs", "0"], "--epochs"),
@@ -159,6 +165,7 @@ public class CliErrorTests(CliErrorFixture files) : NativeLeakGuard, IClassFixtu
         ["demo"] = [Missing, Unreadable],
         ["bench"] = [Missing, Unreadable],
         ["info"] = [Missing, Unreadable],
+        ["describe-model"] = [Missing], // every option has a default
     };
 
     public static TheoryData<string, string[], string> BadInputs()

@@ -127,7 +127,7 @@ public sealed class TrainOptionsTests(TrainedRunsFixture fixture) : NativeLeakGu
         Assert.Equal(1, code);
         Assert.Contains("other training settings", stderr);
         Assert.Contains("LabelSmoothing 0 (now 0.1), WeightDecay 0.01 (now 0)", stderr);
-        Assert.Contains("--label-smoothing and --weight-decay", stderr);
+        Assert.Contains("--label-smoothing, --weight-decay, --word-vectors and --freeze-embeddings", stderr);
         // With the original settings and more epochs it continues.
         (code, _, stderr) = CliRunner.Run(fixture.TrainArgs(run, 2, "--seed", "3", "--resume", "--weight-decay", "0.01"));
         Assert.True(code == 0, stderr);

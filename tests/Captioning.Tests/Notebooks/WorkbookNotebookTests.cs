@@ -68,6 +68,10 @@ public class WorkbookNotebookTests(WorkbookNotebooksFixture fixture) : IClassFix
         var outputs = fixture.IpynbOutputs("03-merge-vs-inject");
         Assert.Equal(1, Count(outputs, "text/html", "Trainable parameters per architecture"));
         Assert.Equal(1, Count(outputs, "text/html", "merge (validation)"));
+        // A layer summary and an SVG diagram for merge and each inject variant.
+        Assert.Equal(4, Count(outputs, "text/html", "<table class=\"model-summary\">"));
+        Assert.Equal(4, Count(outputs, "text/html", "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"model-diagram\""));
+        Assert.Equal(1, Count(outputs, "text/html", "par-inject: [word; image] each step"));
         Assert.Contains(outputs, o => o.Mime == "stream" && o.Content.Contains("merge epoch 1/1: train loss"));
     }
 

@@ -17,6 +17,16 @@ public class ModelSizesTests : NativeLeakGuard
     }
 
     [Fact]
+    public void Layers_SummariesAndDiagramOfOneArchitecture()
+    {
+        var (summary, diagram) = ModelSizes.Layers(TrainingPreset.Demo.Model, "pre-inject", 82, 288, 16);
+        Assert.Equal(Architecture.PreInject, summary.Options!.Architecture);
+        Assert.Equal(new long[] { 1, 16, 82 }, summary.OutputShape);
+        Assert.Equal(ModelSizes.Count(TrainingPreset.Demo.Model with { Architecture = Architecture.PreInject }, 82, 288)[2].Parameters, summary.Total);
+        Assert.Contains(diagram.Nodes, n => n.Title == "pre-inject: image as step 0");
+    }
+
+    [Fact]
     public void Show_TabulatesThousandsAndRatioToMerge()
     {
         var (table, bars) = ModelSizes.Show([("merge", 2000), ("init-inject", 3000)]);
