@@ -44,18 +44,15 @@ public static class ImageCodec
     /// <summary>Decodes an image file to an RGB (height, width, 3) uint8 tensor on the CPU.</summary>
     public static torch.Tensor LoadTensor(string path, long maxPixels = MaxPixels)
     {
-        using var image = DecodeFile(path, maxPixels);
-        var pixels = new byte[(long)image.Width * image.Height * 3];
-        image.CopyPixelDataTo(pixels);
-        return torch.tensor(pixels, [image.Height, image.Width, 3], torch.uint8); // (H, W, 3)
+        var raw = Load(path, maxPixels);
+        return torch.tensor(raw.Pixels, [raw.Height, raw.Width, 3], torch.uint8); // (H, W, 3)
     }
 
     /// <summary>Decodes encoded image bytes to RGB; errors start with <paramref name="what"/>.</summary>
     public static RawImage Decode(ReadOnlySpan<byte> encoded, string what = "image bytes", long maxPixels = MaxPixels)
     {
         if (encoded.IsEmpty) throw new CaptioningException($"{what}: cannot decode image bytes: the buffer is empty");
-        using var stream = new MemoryStream(encoded.ToArray(), writable: false);
-        using var image = DecodeStream(stream, "image bytes", maxPixels, what + ": ");
+        using var image = DecodeBytes(encoded.ToArray(), "image bytes", maxPixels, what + ": ");
         return ToRaw(image);
     }
 
@@ -91,8 +88,8 @@ public static class ImageCodec
 
     private static Image<Rgb24> DecodeFile(string path, long maxPixels)
     {
-        using var stream = OpenExisting(path);
-        return DecodeStream(stream, $"image '{path}'", maxPixels, "");
+        if (!File.Exists(path)) throw new CaptioningException($"image '{path}' does not exist");
+        return DecodeBytes(File.ReadAllBytes(path), $"image '{path}'", maxPixels, "");
     }
 
     private static FileStream OpenExisting(string path)
@@ -101,19 +98,20 @@ public static class ImageCodec
         return File.OpenRead(path);
     }
 
-    // Identify reads only the header, so an oversized image is refused before its pixels are allocated.
-    private static Image<Rgb24> DecodeStream(Stream stream, string what, long maxPixels, string prefix)
+    // The encoded bytes are read whole (the truncation check needs their end); Identify reads only the header
+    // from them, so an oversized image is refused before its pixels are allocated.
+    private static Image<Rgb24> DecodeBytes(byte[] bytes, string what, long maxPixels, string prefix)
     {
-        var (info, format) = IdentifyStream(stream, what, prefix);
-        if ((long)info.Width * info.Height > maxPixels)
-            throw new CaptioningException($"{prefix}cannot decode {what}: {info.Width}x{info.Height} is {(long)info.Width * info.Height:N0} pixels, over the limit of {maxPixels:N0}");
-        stream.Position = 0;
-        var bytes = new byte[stream.Length];
-        stream.ReadExactly(bytes);
-        // ImageSharp fills the missing part of a cut-off JPEG or PNG with grey instead of failing
-        // (as stb_image and PIL do); a truncated file must be an error, never a half-grey photo.
-        if (MissingEnd(bytes, format) is { } missing)
-            throw new CaptioningException($"{prefix}cannot decode {what}: the file is truncated ({missing})");
+        using (var stream = new MemoryStream(bytes, writable: false))
+        {
+            var (info, format) = IdentifyStream(stream, what, prefix);
+            if ((long)info.Width * info.Height > maxPixels)
+                throw new CaptioningException($"{prefix}cannot decode {what}: {info.Width}x{info.Height} is {(long)info.Width * info.Height:N0} pixels, over the limit of {maxPixels:N0}");
+            // ImageSharp fills the missing part of a cut-off JPEG or PNG with grey instead of failing
+            // (as stb_image and PIL do); a truncated file must be an error, never a half-grey photo.
+            if (MissingEnd(bytes, format) is { } missing)
+                throw new CaptioningException($"{prefix}cannot decode {what}: the file is truncated ({missing})");
+        }
         try
         {
             return Image.Load<Rgb24>(Decoding, bytes);
