@@ -52,7 +52,9 @@ internal sealed class WordVectorFile
         Span<byte> magic = stackalloc byte[2];
         file.Gzip = stream.ReadAtLeast(magic, 2, throwOnEndOfStream: false) == 2 && magic[0] == 0x1F && magic[1] == 0x8B;
         stream.Position = 0;
-        using var hashing = new HashingStream(stream);
+        using var sha256 = SHA256.Create();
+        // Hashes every byte on its way to the reader; the hash is final once the stream has been read to its end.
+        using var hashing = new CryptoStream(stream, sha256, CryptoStreamMode.Read, leaveOpen: true);
         using var text = file.Gzip ? new GZipStream(hashing, CompressionMode.Decompress, leaveOpen: true) : (Stream)hashing;
         using var reader = new StreamReader(text, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true, 1 << 16, leaveOpen: true);
         long line = 0;
@@ -105,7 +107,7 @@ internal sealed class WordVectorFile
         if (declared is { } n && n != file.Words)
             throw new CaptioningException(string.Create(CultureInfo.InvariantCulture,
                 $"word vectors '{path}': the first line announces {n:N0} words but the file has {file.Words:N0}; it is truncated or damaged"));
-        file.Sha256 = hashing.Hex();
+        file.Sha256 = Convert.ToHexStringLower(sha256.Hash!);
         return file;
     }
 
@@ -161,38 +163,5 @@ internal sealed class WordVectorFile
         var field = rest[..end];
         rest = rest[end..];
         return field;
-    }
-
-    // Passes reads through and hashes every byte that goes by.
-    private sealed class HashingStream(Stream inner) : Stream
-    {
-        private readonly IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-
-        public string Hex() => Convert.ToHexStringLower(hash.GetHashAndReset());
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            var n = inner.Read(buffer);
-            hash.AppendData(buffer[..n]);
-            return n;
-        }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing) hash.Dispose();
-            base.Dispose(disposing);
-        }
     }
 }
