@@ -80,7 +80,7 @@ internal static class TrainCommand
             var options = shape.For(vocabulary.Count, store.Dimension);
             // Read before the folder is written or checked: a wrong dimension or a malformed line stops here, and a resume compares the hash.
             var vectors = parse.GetValue(wordVectors) is { } vectorsPath
-                ? WordVectors.Load(vectorsPath, vocabulary, options.EmbeddingDimension, EmbeddingSizeHint(recipe))
+                ? WordVectors.Load(vectorsPath, vocabulary, options.EmbeddingDimension, recipe.EmbeddingSizeHint($"--preset {recipe.Name}", "--preset"))
                 : null;
             var inputs = new RunInputs(Path.GetFullPath(dataPath), store.Path, store.Header.Identity.Encoder, TrainingData.Fingerprint(store),
                 vectors?.Coverage.File, vectors?.Coverage.Sha256);
@@ -154,11 +154,6 @@ internal static class TrainCommand
 
     private static double InRange(double rate, string option) =>
         rate is >= 0 and < 1 ? rate : throw new CaptioningException(string.Create(CultureInfo.InvariantCulture, $"{option} must be in [0, 1), got {rate}"));
-
-    // How the embedding size changes: only a preset sets it.
-    private static string EmbeddingSizeHint(TrainingPreset recipe) =>
-        $"--preset {recipe.Name} sets {recipe.Model.Embedding}; choose a --preset with the vectors' size " +
-        $"({string.Join(", ", TrainingPreset.All.Select(p => $"{p.Name}: {p.Model.Embedding}"))}) or vectors of {recipe.Model.Embedding} dimensions";
 
     private static string Extra(EpochMetrics m) =>
         m.Extra == null ? "" : string.Concat(m.Extra.Select(kv => string.Create(CultureInfo.InvariantCulture, $", {kv.Key} {kv.Value:F4}")));

@@ -63,6 +63,15 @@ public sealed record ModelShape(Architecture Architecture, long Embedding = 256,
 /// <param name="Training">Optimisation settings.</param>
 public sealed record TrainingPreset(string Name, string Description, string Encoder, ModelShape Model, TrainingOptions Training)
 {
+    /// <summary>
+    /// How to get an embedding of another size, for word vectors that do not fit: only a preset sets it.
+    /// <paramref name="chosenAs"/> names this preset as the user chose it ("--preset demo"), <paramref name="presetOption"/>
+    /// how they choose another ("--preset" on the command line, "preset" in a notebook).
+    /// </summary>
+    public string EmbeddingSizeHint(string chosenAs, string presetOption) =>
+        $"{chosenAs} sets {Model.Embedding}; choose a {presetOption} with the vectors' size " +
+        $"({string.Join(", ", All.Select(p => $"{p.Name}: {p.Model.Embedding}"))}) or vectors of {Model.Embedding} dimensions";
+
     /// <summary>The tutorial: merge, 256 units, dropout 0.5, VGG16 fc7, Adam 1e-3, 20 epochs, best epoch kept by validation loss.</summary>
     public static TrainingPreset BrownleeMerge { get; } = new("brownlee-merge",
         "Brownlee's tutorial: merge model, VGG16 features, Adam 1e-3, 20 epochs, best validation loss kept", "vgg16",

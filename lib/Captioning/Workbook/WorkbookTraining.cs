@@ -52,8 +52,7 @@ public static class WorkbookTraining
         var vocabulary = TrainingData.BuildVocabulary(dataset);
         var options = shape.For(vocabulary.Count, store.Dimension);
         var vectors = string.IsNullOrEmpty(wordVectors) ? null : WordVectors.Load(wordVectors, vocabulary, options.EmbeddingDimension,
-            $"the preset parameter ({preset.Name}) sets {preset.Model.Embedding}; choose a preset with the vectors' size " +
-            $"({string.Join(", ", TrainingPreset.All.Select(p => $"{p.Name}: {p.Model.Embedding}"))}) or vectors of {preset.Model.Embedding} dimensions");
+            preset.EmbeddingSizeHint($"the preset parameter ({preset.Name})", "preset"));
         if (vectors != null) log?.Invoke($"{architecture}: word vectors '{vectors.Coverage.File}' ({vectors.Coverage.Dimension}-d): {vectors.Coverage}");
         var inputs = new RunInputs(Path.GetFullPath(dataDir), store.Path, store.Header.Identity.Encoder, TrainingData.Fingerprint(store),
             vectors?.Coverage.File, vectors?.Coverage.Sha256);
