@@ -108,19 +108,16 @@ public sealed class ModelSummary : IHtmlRenderable
     /// <summary>Summarises a two-input module (a caption model: features (B, F) and input ids (B, T)) from one forward pass.</summary>
     public static ModelSummary Of(nn.Module<Tensor, Tensor, Tensor> module, Tensor features, Tensor inputIds)
     {
-        var title = module is CaptionModel c ? Describe(c.Options) : module.GetName();
-        var summary = Capture(module, title, features.shape[0], () => module.call(features, inputIds));
-        return module is CaptionModel caption
-            ? new ModelSummary(summary.Title, summary.Layers, summary.OutputShape, summary.Batch, summary.Total, summary.Trainable,
-                caption.Options)
-            : summary;
+        var options = (module as CaptionModel)?.Options;
+        var title = options != null ? Describe(options) : module.GetName();
+        return Capture(module, title, features.shape[0], () => module.call(features, inputIds), options);
     }
 
     /// <summary>Summarises a one-input module (a Sequential, a Linear, ...) from one forward pass.</summary>
     public static ModelSummary Of(nn.Module<Tensor, Tensor> module, Tensor input) =>
-        Capture(module, module.GetName(), input.shape[0], () => module.call(input));
+        Capture(module, module.GetName(), input.shape[0], () => module.call(input), null);
 
-    private static ModelSummary Capture(nn.Module module, string title, long batch, Func<Tensor> run)
+    private static ModelSummary Capture(nn.Module module, string title, long batch, Func<Tensor> run, CaptionModelOptions? options)
     {
         var rows = new List<LayerSummary>();
         var calls = new Dictionary<string, int>();
@@ -175,7 +172,7 @@ public sealed class ModelSummary : IHtmlRenderable
             if (count > 0) rows.Add(new LayerSummary(name, leaf.GetType().Name, 1, [], count, trainable, 0, "not called in this forward pass"));
         }
         var (total, totalTrainable) = Count(module);
-        return new ModelSummary(title, rows, outputShape, batch, total, totalTrainable, null);
+        return new ModelSummary(title, rows, outputShape, batch, total, totalTrainable, options);
     }
 
     private static (long Total, long Trainable) Count(nn.Module module)
