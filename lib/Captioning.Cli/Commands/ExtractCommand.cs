@@ -13,7 +13,7 @@ internal static class ExtractCommand
     {
         var data = new Option<string>("--data") { Description = "Flickr8k-layout folder (Flickr8k_text/, Flickr8k_Dataset/), e.g. from `caption data synth`.", Required = true };
         var encoder = new Option<string>("--encoder") { Description = $"Image encoder: {string.Join(", ", EncoderNames.All)}.", Required = true };
-        var weights = new Option<string?>("--weights") { Description = "Pretrained weights (.pth or .safetensors); for small-cnn, a network saved by an earlier run." };
+        var weights = new Option<string?>("--weights") { Description = "Pretrained weights (.pth or .safetensors); for resnet18-mlnet a ResNet18.onnx (default: the NuGet package's copy); for small-cnn, a network saved by an earlier run." };
         var dtype = new Option<string>("--dtype") { Description = "Storage type of the features: float16 (half the size) or float32.", DefaultValueFactory = _ => "float16" };
         var batch = new Option<int>("--batch") { Description = "Images per encoder call.", DefaultValueFactory = _ => 32 };
         var threads = new Option<int>("--threads") { Description = "libtorch threads (0: one per core)." };
@@ -39,8 +39,9 @@ internal static class ExtractCommand
                 parse.GetValue(skipBad), parse.GetValue(force), on);
             options.Validate();
             TorchRuntime.ConfigureThreads(parse.GetValue(threads));
-            var weightsPath = parse.GetValue(weights);
-            if (weightsPath != null) InputPaths.File(weightsPath, "--weights", "a .pth checkpoint or a .safetensors file");
+            var given = parse.GetValue(weights);
+            if (given != null) InputPaths.File(given, "--weights", name == EncoderNames.ResNet18MlNet ? "the package's ResNet18.onnx" : "a .pth checkpoint or a .safetensors file");
+            var weightsPath = given ?? EncoderNames.BundledWeights(name);
             // Checked here because SmallCnnOptions' own message lists every field without naming the option.
             if (parse.GetValue(cnnEpochs) < 1) throw new CaptioningException($"--cnn-epochs must be at least 1, got {parse.GetValue(cnnEpochs)}");
             if (parse.GetValue(cnnSize) < 16) throw new CaptioningException($"--cnn-size must be at least 16 pixels, got {parse.GetValue(cnnSize)}");

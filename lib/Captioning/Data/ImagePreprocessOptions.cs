@@ -14,6 +14,8 @@ public enum ResizeFilter
 {
     /// <summary>Bilinear with antialiasing when shrinking, as PIL's BILINEAR (torchvision's default).</summary>
     Bilinear,
+    /// <summary>Bicubic (a = -0.5) with antialiasing when shrinking, as PIL's BICUBIC; the nearest to SkiaSharp's high-quality filter that ML.NET resizes with.</summary>
+    Bicubic,
     /// <summary>PIL's NEAREST: source pixel floor((x + 0.5) * in / out) (Keras load_img's default).</summary>
     Nearest,
 }
@@ -29,6 +31,8 @@ public enum PixelNormalization
     MinusOneToOne,
     /// <summary>RGB scaled to [0, 1] only.</summary>
     UnitRange,
+    /// <summary>RGB on the 0-255 scale, unchanged (resnet18-mlnet, whose network subtracts its own mean image).</summary>
+    Rgb255,
 }
 
 /// <summary>Decoding, resizing and normalisation settings for one encoder.</summary>

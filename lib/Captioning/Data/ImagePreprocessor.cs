@@ -91,6 +91,7 @@ public sealed class ImagePreprocessor
             PixelNormalization.Caffe => rgb255.index_select(1, torch.tensor(new long[] { 2, 1, 0 }, device: rgb255.device)) - Channels(ImagePreprocessOptions.CaffeBgrMean, rgb255.device),
             PixelNormalization.MinusOneToOne => rgb255 / 127.5 - 1.0,
             PixelNormalization.UnitRange => rgb255 / 255.0,
+            PixelNormalization.Rgb255 => rgb255.clone(),
             _ => throw new ArgumentOutOfRangeException(nameof(normalization)),
         };
         return result.MoveToOuterDisposeScope();
@@ -106,7 +107,8 @@ public sealed class ImagePreprocessor
             var cols = NearestIndices((int)x.size(3), width, x.device);
             return x.index_select(2, rows).index_select(3, cols); // (N, 3, height, width)
         }
-        var resized = torch.nn.functional.interpolate(x, [height, width], mode: InterpolationMode.Bilinear, align_corners: false, antialias: true);
+        var mode = Options.Filter == ResizeFilter.Bicubic ? InterpolationMode.Bicubic : InterpolationMode.Bilinear;
+        var resized = torch.nn.functional.interpolate(x, [height, width], mode: mode, align_corners: false, antialias: true);
         return (resized + 0.5).clamp(0, 255).to(torch.uint8).to(torch.float32); // (N, 3, height, width)
     }
 

@@ -36,9 +36,16 @@ public interface IFeatureSource
 /// <summary>The one place that turns an encoder name into a feature source; pretrained encoders plug in here.</summary>
 public static class FeatureSources
 {
-    /// <summary>The <paramref name="encoder"/> with the weights in <paramref name="weightsPath"/> (a .pth or .safetensors file). The result is disposable.</summary>
-    public static IFeatureSource Load(string encoder, string weightsPath) =>
-        encoder == EncoderNames.SmallCnn ? SmallCnnEncoder.Load(weightsPath) : PretrainedFeatureSource.Load(encoder, weightsPath);
+    /// <summary>
+    /// The <paramref name="encoder"/> with the weights in <paramref name="weightsPath"/> (a .pth or .safetensors file; for
+    /// resnet18-mlnet a ResNet18.onnx). The result is disposable.
+    /// </summary>
+    public static IFeatureSource Load(string encoder, string weightsPath) => encoder switch
+    {
+        EncoderNames.SmallCnn => SmallCnnEncoder.Load(weightsPath),
+        EncoderNames.ResNet18MlNet => PretrainedFeatureSource.LoadMlNetResNet18(weightsPath),
+        _ => PretrainedFeatureSource.Load(encoder, weightsPath),
+    };
 
     /// <summary>
     /// Like <see cref="Load"/> when <paramref name="weightsPath"/> is given. Without it, a pretrained
@@ -48,6 +55,7 @@ public static class FeatureSources
     public static IFeatureSource Open(string encoder, string? weightsPath, string storePath, Func<string, SmallCnnEncoder> trainSmallCnn)
     {
         EncoderNames.Validate(encoder);
+        weightsPath ??= EncoderNames.BundledWeights(encoder);
         if (weightsPath != null) return Load(encoder, weightsPath);
         if (encoder != EncoderNames.SmallCnn) throw EncoderNames.MissingWeights(encoder);
         return trainSmallCnn(SmallCnnEncoder.WeightsPathBeside(storePath));
@@ -65,9 +73,18 @@ public static class EncoderNames
     public const string InceptionV3 = "inception-v3";
     /// <summary>The small CNN trained on the dataset's own captions.</summary>
     public const string SmallCnn = "small-cnn";
+    /// <summary>ML.NET's ImageNet-pretrained ResNet-18 pooled (512 values, 224x224), weights from its NuGet package.</summary>
+    public const string ResNet18MlNet = "resnet18-mlnet";
 
     /// <summary>Every name <c>caption extract --encoder</c> accepts.</summary>
-    public static IReadOnlyList<string> All { get; } = [Vgg16, ResNet50, InceptionV3, SmallCnn];
+    public static IReadOnlyList<string> All { get; } = [Vgg16, ResNet50, InceptionV3, ResNet18MlNet, SmallCnn];
+
+    /// <summary>
+    /// The weights an encoder uses when none are given: resnet18-mlnet's ResNet18.onnx, restored with the NuGet package and
+    /// copied beside Captioning.dll by the build; null for the others (torchvision's weights are not redistributed with us;
+    /// small-cnn is trained).
+    /// </summary>
+    public static string? BundledWeights(string name) => name == ResNet18MlNet ? MlNetResNet18Weights.BundledModelPath : null;
 
     /// <summary>The torchvision file name of each pretrained architecture's ImageNet weights.</summary>
     public static IReadOnlyDictionary<string, string> TorchvisionFiles { get; } = new Dictionary<string, string>
@@ -78,7 +95,7 @@ public static class EncoderNames
     };
 
     /// <summary>
-    /// The width of an encoder's feature without building it (VGG16 4,096; ResNet-50 and Inception v3 2,048; small-cnn
+    /// The width of an encoder's feature without building it (VGG16 4,096; ResNet-50 and Inception v3 2,048; resnet18-mlnet 512; small-cnn
     /// 288 with its default 3x3 grid of 32-wide cells, which its training options may change).
     /// </summary>
     public static int FeatureDimension(string name)
@@ -88,6 +105,7 @@ public static class EncoderNames
         {
             Vgg16 => 4096,
             ResNet50 or InceptionV3 => 2048,
+            ResNet18MlNet => 512,
             _ => Features.SmallCnn.GridSize * Features.SmallCnn.GridSize * new SmallCnnOptions().CellDimension,
         };
     }

@@ -40,7 +40,10 @@ public sealed class Normalisation
     /// <summary>Google's Inception scaling to [-1, 1] ((x - 0.5) / 0.5), what Inception v3 expects with transform_input off.</summary>
     public static Normalisation Inception { get; } = new("inception", ChannelOrder.Rgb, 1, [0.5, 0.5, 0.5], [0.5, 0.5, 0.5]);
 
-    /// <summary>Short identifier (imagenet, caffe, inception).</summary>
+    /// <summary>RGB on the 0-255 scale and nothing more: resnet18-mlnet subtracts its own per-pixel mean image.</summary>
+    public static Normalisation Rgb255 { get; } = new("rgb255", ChannelOrder.Rgb, 255, [0, 0, 0], [1, 1, 1]);
+
+    /// <summary>Short identifier (imagenet, caffe, inception, rgb255).</summary>
     public string Name { get; }
 
     /// <summary>Channel order the encoder reads.</summary>

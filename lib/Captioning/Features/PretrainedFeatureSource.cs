@@ -35,6 +35,26 @@ public sealed class PretrainedFeatureSource : IFeatureSource, IDisposable
     }
 
     /// <summary>
+    /// resnet18-mlnet with the weights of the ResNet18.onnx at <paramref name="modelPath"/> (by default the NuGet package's copy
+    /// beside Captioning.dll, <see cref="MlNetResNet18Weights.BundledModelPath"/>) and its mean image; the hash is the model file's SHA-256.
+    /// </summary>
+    public static PretrainedFeatureSource LoadMlNetResNet18(string? modelPath = null)
+    {
+        modelPath ??= MlNetResNet18Weights.BundledModelPath;
+        var encoder = new MlNetResNet18Encoder();
+        try
+        {
+            MlNetResNet18Weights.Load(encoder, modelPath);
+            return new PretrainedFeatureSource(encoder, SmallCnnEncoder.HashFile(modelPath), MlNetResNet18Encoder.Preprocessing);
+        }
+        catch
+        {
+            encoder.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
     /// torchvision's evaluation transform for the encoder's weights: shorter side to 256 (342 for
     /// Inception v3, as torchvision's Inception_V3_Weights say), centre crop to the input size, bilinear, and the encoder's normalisation.
     /// </summary>

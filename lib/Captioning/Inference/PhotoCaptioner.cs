@@ -41,7 +41,7 @@ public sealed class PhotoCaptioner : IDisposable
         TorchRuntime.EnsureLoaded();
         var (_, _, inputs, _) = run.ReadConfig();
         var encoder = inputs.Encoder;
-        weightsPath ??= encoder == EncoderNames.SmallCnn ? SmallCnnEncoder.WeightsPathBeside(inputs.Features) : null;
+        weightsPath ??= encoder == EncoderNames.SmallCnn ? SmallCnnEncoder.WeightsPathBeside(inputs.Features) : EncoderNames.BundledWeights(encoder);
         if (weightsPath == null) throw EncoderNames.MissingWeights(encoder);
         if (!File.Exists(weightsPath))
             throw new CaptioningException($"encoder weights '{weightsPath}' do not exist; pass the file the run's features were extracted with as --weights");

@@ -11,7 +11,7 @@ public static class WorkbookFeatures
     /// <summary>
     /// Extracts every image of <paramref name="dataset"/> with <paramref name="encoder"/> into
     /// <see cref="WorkbookFolders.FeatureStore"/>. small-cnn is trained first (or reloaded when already trained on these
-    /// images with these settings, see <see cref="SmallCnnTrainer.TrainOrLoad"/>); the other encoders need <paramref name="weightsPath"/>.
+    /// images with these settings, see <see cref="SmallCnnTrainer.TrainOrLoad"/>); resnet18-mlnet uses its bundled ONNX weights unless <paramref name="weightsPath"/> names others; the other encoders need <paramref name="weightsPath"/>.
     /// The encoder (and small-cnn's training, unless <paramref name="smallCnn"/> names a device) runs on <paramref name="device"/>
     /// (default: <see cref="TorchRuntime.DefaultDevice"/>).
     /// </summary>
@@ -24,7 +24,7 @@ public static class WorkbookFeatures
         var outPath = folders.FeatureStore(encoder);
         Directory.CreateDirectory(folders.Root);
         using var writing = FeatureStoreWriter.LockForWriting(outPath);
-        var weights = string.IsNullOrWhiteSpace(weightsPath) ? null : Path.GetFullPath(weightsPath);
+        var weights = string.IsNullOrWhiteSpace(weightsPath) ? EncoderNames.BundledWeights(encoder) : Path.GetFullPath(weightsPath);
         if (encoder != EncoderNames.SmallCnn && weights == null) throw EncoderNames.MissingWeights(encoder);
         using var source = new OwnedSource(FeatureSources.Open(encoder, weights, outPath, path => TrainSmallCnn(dataset, path, cnnOptions, log, cancellation)));
         var lastReported = -1;
