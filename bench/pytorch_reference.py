@@ -311,7 +311,10 @@ def decode(args):
 
 
 def extract(args):
-    """torchvision VGG16 (random weights) to fc7 after its ReLU on 8 random 224x224 images."""
+    """torchvision VGG16 (random weights) to fc7 after its ReLU on 8 random 224x224 images; or resnet18-mlnet."""
+    if args.encoder == "resnet18-mlnet":
+        extract_resnet18_mlnet(args)
+        return
     torch.manual_seed(0)
     vgg = torchvision.models.vgg16(weights=None).eval()
     fc7 = nn.Sequential(vgg.features, vgg.avgpool, nn.Flatten(1), *list(vgg.classifier.children())[:5])
@@ -319,6 +322,100 @@ def extract(args):
     with torch.no_grad():
         seconds = timed(lambda: fc7(batch), args.warmup, args.iterations)
     emit("extract", "vgg16-fc7", EXTRACT_BATCH * args.iterations / seconds, "images/s", args)
+
+
+class BasicBlock(nn.Module):
+    """torchvision's BasicBlock (torchvision 0.14 builds only [2, 2, 2, 2] for resnet18, hence our own)."""
+
+    def __init__(self, inplanes, planes, stride):
+        super().__init__()
+        self.conv1 = nn.Conv2d(inplanes, planes, 3, stride, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(planes)
+        self.conv2 = nn.Conv2d(planes, planes, 3, 1, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(planes)
+        self.relu = nn.ReLU(inplace=True)
+        self.downsample = None
+        if stride != 1 or inplanes != planes:
+            self.downsample = nn.Sequential(nn.Conv2d(inplanes, planes, 1, stride, bias=False), nn.BatchNorm2d(planes))
+
+    def forward(self, x):
+        identity = x if self.downsample is None else self.downsample(x)
+        out = self.relu(self.bn1(self.conv1(x)))
+        return self.relu(self.bn2(self.conv2(out)) + identity)
+
+
+class MlNetResNet18(nn.Module):
+    """The same network as lib/Captioning/Features/MlNetResNet18Encoder.cs: BGR minus the mean image, blocks [2, 2, 2, 3]."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 64, 7, 2, 3, bias=False)
+        self.bn1 = nn.BatchNorm2d(64)
+        self.relu = nn.ReLU(inplace=True)
+        self.maxpool = nn.MaxPool2d(3, 2, 1)
+        widths, inplanes = [64, 128, 256, 512], 64
+        for i, (planes, blocks) in enumerate(zip(widths, [2, 2, 2, 3])):
+            stride = 1 if i == 0 else 2
+            stage = [BasicBlock(inplanes, planes, stride)] + [BasicBlock(planes, planes, 1) for _ in range(blocks - 1)]
+            setattr(self, f"layer{i + 1}", nn.Sequential(*stage))
+            inplanes = planes
+        self.register_buffer("mean_image", torch.zeros(1, 3, IMAGE_SIZE, IMAGE_SIZE))
+
+    def forward(self, rgb):
+        x = rgb.flip(1) - self.mean_image                                           # (N, 3, 224, 224) BGR
+        x = self.maxpool(self.relu(self.bn1(self.conv1(x))))                        # (N, 64, 56, 56)
+        x = self.layer4(self.layer3(self.layer2(self.layer1(x))))                   # (N, 512, 7, 7)
+        return torch.flatten(F.adaptive_avg_pool2d(x, 1), 1)                        # (N, 512)
+
+
+def mlnet_state_dict(model_path, preprocess_path):
+    """The ONNX initializers under torchvision's names, matched by graph order: each Conv's weight, each
+    BatchNormalization's scale, bias, mean and variance, in the order the graph uses them."""
+    import onnx
+    from onnx import numpy_helper
+    graph = onnx.load(model_path).graph
+    init = {t.name: torch.from_numpy(numpy_helper.to_array(t).copy()) for t in graph.initializer}
+    convs = [n for n in graph.node if n.op_type in ("Conv", "BatchNormalization")]
+    names = ["conv1", "bn1"]
+    for stage, blocks in enumerate([2, 2, 2, 3], start=1):
+        for block in range(blocks):
+            prefix = f"layer{stage}.{block}."
+            names += [prefix + "conv1", prefix + "bn1"]
+            # The export runs a stage's downsample convolution before the block's first convolution.
+            if block == 0 and stage > 1:
+                names = names[:-2] + [prefix + "downsample.0", prefix + "downsample.1"] + names[-2:]
+            names += [prefix + "conv2", prefix + "bn2"]
+    state = {}
+    for node, name in zip(convs, names):
+        if node.op_type == "Conv":
+            state[name + ".weight"] = init[node.input[1]]
+        else:
+            for suffix, value in zip(["weight", "bias", "running_mean", "running_var"], node.input[1:5]):
+                state[f"{name}.{suffix}"] = init[value]
+            state[name + ".num_batches_tracked"] = torch.tensor(0)
+    mean = onnx.load(preprocess_path).graph.initializer
+    state["mean_image"] = torch.from_numpy(numpy_helper.to_array([t for t in mean if t.name == "MeanImage"][0]).copy())
+    return state
+
+
+def extract_resnet18_mlnet(args):
+    """resnet18-mlnet with the package's pretrained weights on 8 random 224x224 RGB 0-255 images."""
+    if not args.onnx:
+        print("pytorch_reference.py: --encoder resnet18-mlnet needs --onnx PATH/ResNet18.onnx", file=sys.stderr)
+        sys.exit(2)
+    try:
+        import onnx  # noqa: F401  (checked here so that a missing module gets the install hint)
+    except ImportError as missing:
+        print(f"pytorch_reference.py: cannot import {missing.name} ({missing}); install Debian's python3-onnx", file=sys.stderr)
+        sys.exit(3)
+    preprocess = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(args.onnx))), "ResNetPrepOnnx", "ResNetPreprocess.onnx")
+    model = MlNetResNet18().eval()
+    model.load_state_dict(mlnet_state_dict(args.onnx, preprocess), strict=True)
+    torch.manual_seed(0)
+    batch = torch.rand(EXTRACT_BATCH, 3, IMAGE_SIZE, IMAGE_SIZE) * 255              # (8, 3, 224, 224)
+    with torch.no_grad():
+        seconds = timed(lambda: model(batch), args.warmup, args.iterations)
+    emit("extract", "resnet18-mlnet", EXTRACT_BATCH * args.iterations / seconds, "images/s", args)
 
 
 def length_batches(lengths, generator, batch, bucket_batches=50):
@@ -405,6 +502,8 @@ def main():
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--iterations", type=int, default=3)
     parser.add_argument("--warmup", type=int, default=1)
+    parser.add_argument("--encoder", choices=["vgg16", "resnet18-mlnet"], default="vgg16", help="the extract workload's network")
+    parser.add_argument("--onnx", help="resnet18-mlnet: the package's ResNet18.onnx (ResNetPreprocess.onnx is found beside it)")
     args = parser.parse_args()
     if args.check:
         print(f"torch {torch.__version__} torchvision {torchvision.__version__} threads {torch.get_num_threads()}")

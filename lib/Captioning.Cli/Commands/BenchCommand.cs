@@ -9,7 +9,8 @@ namespace Captioning.Cli.Commands;
 /// <param name="Iterations">Timed iterations after warm-up.</param>
 /// <param name="Warmup">Untimed iterations first (allocator, oneDNN kernel selection).</param>
 /// <param name="Device">Where the workload's model and tensors live.</param>
-internal sealed record BenchSettings(int Iterations, int Warmup, torch.Device Device);
+/// <param name="Encoder">The extract workload's network (<see cref="ExtractWorkload.Encoders"/>).</param>
+internal sealed record BenchSettings(int Iterations, int Warmup, torch.Device Device, string Encoder = ExtractWorkload.DefaultEncoder);
 
 /// <summary>What a workload measured: <paramref name="Rate"/> items per second in <paramref name="Unit"/>.</summary>
 internal sealed record BenchResult(double Rate, string Unit);
@@ -45,26 +46,29 @@ internal static class BenchCommand
         var warmup = new Option<int>("--warmup") { Description = "Untimed warm-up iterations.", DefaultValueFactory = _ => 1 };
         var compare = new Option<bool>("--compare-pytorch") { Description = $"Also run the workloads in PyTorch eager ({PytorchReference.ScriptName}) and print a table of ratios." };
         var python = new Option<string>("--python") { Description = "Path of the python3 with torch and torchvision that --compare-pytorch uses.", DefaultValueFactory = _ => PytorchReference.DefaultPython };
+        var encoder = new Option<string>("--encoder") { Description = $"The extract workload's network: {string.Join(", ", ExtractWorkload.Encoders)}.", DefaultValueFactory = _ => ExtractWorkload.DefaultEncoder };
         var device = DeviceOption.Create();
         var command = new Command("bench", "Time workloads and print one JSON line per measurement (and, with --compare-pytorch, a ratio table).")
         {
-            workload, threads, iterations, warmup, compare, python, device,
+            workload, threads, iterations, warmup, compare, python, encoder, device,
         };
         command.SetAction(result => CommandRunner.Run(() => Execute(
-            result.GetValue(workload), result.GetValue(iterations), result.GetValue(warmup), result.GetValue(device),
+            result.GetValue(workload), result.GetValue(iterations), result.GetValue(warmup), result.GetValue(device), result.GetValue(encoder)!,
             result.GetValue(threads), result.GetValue(compare) ? result.GetValue(python)! : null)));
         return command;
     }
 
     /// <summary>Validates everything (including the device and the PyTorch side) before the first workload, then runs and prints.</summary>
-    private static void Execute(string? name, int iterations, int warmup, string? device, int threads, string? python)
+    private static void Execute(string? name, int iterations, int warmup, string? device, string encoder, int threads, string? python)
     {
         if (name != null && !Workloads.ContainsKey(name))
             throw new CaptioningException($"--workload: unknown workload '{name}'; expected one of: {string.Join(", ", Workloads.Keys)}");
         if (iterations < 1) throw new CaptioningException($"--iterations must be at least 1, got {iterations}");
         if (warmup < 0) throw new CaptioningException($"--warmup must be 0 or more, got {warmup}");
         if (threads < 0) throw new CaptioningException($"--threads must be 0 (all cores) or more, got {threads}");
-        var settings = new BenchSettings(iterations, warmup, DeviceOption.Resolve(device));
+        if (!ExtractWorkload.Encoders.Contains(encoder))
+            throw new CaptioningException($"--encoder: unknown encoder '{encoder}' for the extract workload; expected one of: {string.Join(", ", ExtractWorkload.Encoders)}");
+        var settings = new BenchSettings(iterations, warmup, DeviceOption.Resolve(device), encoder);
         // Debian's python3-torch is a CPU build: a ratio of our GPU to its CPU would measure the hardware, not the code.
         if (python != null && settings.Device.type != DeviceType.CPU)
             throw new CaptioningException($"--compare-pytorch times PyTorch on the CPU; run it with --device cpu (this run resolved --device to {settings.Device})");

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Captioning.Data;
 using Captioning.Evaluation;
+using Captioning.Features;
 using Captioning.Inference;
 using Captioning.Models;
 using Captioning.Notebooks;
@@ -22,6 +23,12 @@ internal static class DemoCommand
 
     internal static readonly BootstrapOptions TableBootstrap = new(Resamples: 1000);
 
+    /// <summary>The encoders the demo can use: those that need no weights file from the user.</summary>
+    internal static readonly IReadOnlyList<string> DemoEncoders = [EncoderNames.SmallCnn, EncoderNames.ResNet18MlNet];
+
+    /// <summary>The demo's encoder unless --encoder says otherwise.</summary>
+    internal const string DefaultEncoder = EncoderNames.SmallCnn;
+
     internal static Command Create()
     {
         var fresh = new Option<bool>("--fresh") { Description = "Delete earlier demo output and start over instead of resuming finished stages." };
@@ -29,12 +36,13 @@ internal static class DemoCommand
         var images = new Option<int>("--images") { Description = "Synthetic images to generate.", DefaultValueFactory = _ => 2000 };
         var epochs = new Option<int?>("--epochs") { Description = "Epochs per caption model (default: the demo preset's)." };
         var cnnEpochs = new Option<int?>("--cnn-epochs") { Description = "small-cnn training epochs (default: the library's)." };
+        var encoder = new Option<string>("--encoder") { Description = $"Image encoder of the features: {string.Join(" or ", DemoEncoders)} (the ones that need no weights file).", DefaultValueFactory = _ => DefaultEncoder };
         var threads = new Option<int>("--threads") { Description = "libtorch threads (0: one per core)." };
         var deviceOption = DeviceOption.Create();
         var notebooks = new Option<string?>("--notebooks") { Description = "Folder holding the workbook's NN-*.dib notebooks (default: notebooks/ of this checkout)." };
         var command = new Command("demo", "Run the whole workbook on the embedded synthetic dataset: data, then the five notebooks headless (features, merge vs inject training, evaluation, new photos) and their report.")
         {
-            fresh, dir, images, epochs, cnnEpochs, threads, deviceOption, notebooks,
+            fresh, dir, images, epochs, cnnEpochs, encoder, threads, deviceOption, notebooks,
         };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
@@ -43,6 +51,8 @@ internal static class DemoCommand
             new SyntheticSettings(parse.GetValue(images), 1, 112).Validate();
             if (parse.GetValue(epochs) is < 1) throw new CaptioningException($"--epochs must be at least 1, got {parse.GetValue(epochs)}");
             if (parse.GetValue(cnnEpochs) is < 1) throw new CaptioningException($"--cnn-epochs must be at least 1, got {parse.GetValue(cnnEpochs)}");
+            if (!DemoEncoders.Contains(parse.GetValue(encoder)!))
+                throw new CaptioningException($"--encoder '{parse.GetValue(encoder)}' cannot run in the demo; expected {string.Join(" or ", DemoEncoders)} (the others need a weights file: run the notebooks with weightsPath)");
             if (parse.GetValue(threads) < 0) throw new CaptioningException($"--threads must be 0 (one per core) or more, got {parse.GetValue(threads)}");
             // Resolving the device loads the natives: a failure is one line now, not inside notebook 02.
             var device = DeviceOption.Resolve(parse, deviceOption);
@@ -67,6 +77,7 @@ internal static class DemoCommand
                 ["device"] = parse.GetValue(deviceOption)!,
                 ["beamSize"] = Invariant(TableDecode.BeamSize),
                 ["bootstrap"] = Invariant(TableBootstrap.Resamples),
+                ["encoder"] = parse.GetValue(encoder)!,
             };
             if (parse.GetValue(epochs) is { } e) parameters["epochs"] = Invariant(e);
             if (parse.GetValue(cnnEpochs) is { } c) parameters["cnnEpochs"] = Invariant(c);

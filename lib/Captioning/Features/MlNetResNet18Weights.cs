@@ -58,11 +58,11 @@ public static class MlNetResNet18Weights
         var preprocessPath = PreprocessPathFor(modelPath);
         var advice = $"expected the files of the NuGet package {Package} (rebuild to restore them, or pass its ResNet18.onnx with --weights)";
         if (!File.Exists(modelPath)) throw new CaptioningException($"'{modelPath}' (resnet18-mlnet weights): file not found; {advice}");
-        if (!File.Exists(preprocessPath)) throw new CaptioningException($"'{preprocessPath}' (resnet18-mlnet mean image): file not found; {advice}");
         var own = encoder.state_dict();
         using var mapped = new TensorDictionary();
         using (var model = Read(modelPath, advice))
             Map(model, KeyOf, own, modelPath, mapped, advice);
+        if (!File.Exists(preprocessPath)) throw new CaptioningException($"'{preprocessPath}' (resnet18-mlnet mean image): file not found; {advice}");
         using (var preprocess = Read(preprocessPath, advice))
             Map(preprocess, new Dictionary<string, string> { [MeanImageName] = "mean_image" }, own, preprocessPath, mapped, advice);
         foreach (var (key, buffer) in own)

@@ -22,8 +22,17 @@ public sealed class EncoderNamesTests
     public void Validate_ListsKnownEncoders()
     {
         var error = Assert.Throws<CaptioningException>(() => EncoderNames.Validate("alexnet"));
-        Assert.Equal("--encoder 'alexnet' is not known; expected one of vgg16, resnet50, inception-v3, small-cnn", error.Message);
+        Assert.Equal("--encoder 'alexnet' is not known; expected one of vgg16, resnet50, inception-v3, resnet18-mlnet, small-cnn", error.Message);
         EncoderNames.Validate("small-cnn");
+    }
+
+    [Fact]
+    public void ResNet18MlNet_NeedsNoWeightsFileAndHas512Features()
+    {
+        Assert.Equal(MlNetResNet18Weights.BundledModelPath, EncoderNames.BundledWeights("resnet18-mlnet"));
+        Assert.Null(EncoderNames.BundledWeights("vgg16"));
+        Assert.Null(EncoderNames.BundledWeights("small-cnn"));
+        Assert.Equal(512, EncoderNames.FeatureDimension("resnet18-mlnet"));
     }
 
     [Fact]

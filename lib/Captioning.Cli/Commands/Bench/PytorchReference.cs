@@ -18,7 +18,7 @@ internal sealed class PytorchReference
     /// <summary>The script's exit code when torch or torchvision cannot be imported.</summary>
     internal const int MissingTorchExitCode = 3;
 
-    internal const string InstallHint = "run `environment/setup --bench-deps` (installs Debian's python3-torch and python3-torchvision)";
+    internal const string InstallHint = "run `environment/setup --bench-deps` (installs Debian's python3-torch, python3-torchvision and python3-onnx)";
 
     private PytorchReference(string python, string script)
     {
@@ -50,7 +50,8 @@ internal sealed class PytorchReference
     internal IReadOnlyList<ReferenceMeasurement> Run(string workload, int threads, BenchSettings settings, Action<string> echo)
     {
         string[] args = ["--workload", workload, "--threads", threads.ToString(CultureInfo.InvariantCulture),
-            "--iterations", settings.Iterations.ToString(CultureInfo.InvariantCulture), "--warmup", settings.Warmup.ToString(CultureInfo.InvariantCulture)];
+            "--iterations", settings.Iterations.ToString(CultureInfo.InvariantCulture), "--warmup", settings.Warmup.ToString(CultureInfo.InvariantCulture),
+            "--encoder", settings.Encoder, .. settings.Encoder == Features.EncoderNames.ResNet18MlNet ? ["--onnx", Features.MlNetResNet18Weights.BundledModelPath] : Array.Empty<string>()];
         var (code, stdout, stderr) = Execute(args, echo);
         Check(code, stderr, Python, $"{Script} {string.Join(' ', args)}");
         var measurements = stdout.Select((line, i) => ReferenceMeasurement.Parse(line, Script, i + 1)).ToList();

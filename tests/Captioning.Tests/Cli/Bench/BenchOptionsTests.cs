@@ -28,7 +28,7 @@ public sealed class BenchOptionsTests
         Assert.Equal(1, code);
         Assert.Equal("", output);
         Assert.Equal($"error: --python: '{python}' does not exist; --compare-pytorch needs Debian's python3 with torch: " +
-            "run `environment/setup --bench-deps` (installs Debian's python3-torch and python3-torchvision)\n", error.Replace("\r\n", "\n"));
+            "run `environment/setup --bench-deps` (installs Debian's python3-torch, python3-torchvision and python3-onnx)\n", error.Replace("\r\n", "\n"));
     }
 
     [Fact]
@@ -42,7 +42,7 @@ public sealed class BenchOptionsTests
             Assert.Equal("", output);
             Assert.StartsWith($"error: --python: cannot run '{notExecutable}' (", error);
             Assert.EndsWith("); expected a python3 interpreter with torch: run `environment/setup --bench-deps` " +
-                "(installs Debian's python3-torch and python3-torchvision)\n", error.Replace("\r\n", "\n"));
+                "(installs Debian's python3-torch, python3-torchvision and python3-onnx)\n", error.Replace("\r\n", "\n"));
         }
         finally
         {
@@ -56,7 +56,7 @@ public sealed class BenchOptionsTests
         var e = Assert.Throws<CaptioningException>(() => PytorchReference.Check(PytorchReference.MissingTorchExitCode,
             ["Traceback", "pytorch_reference.py: cannot import torch (No module named 'torch')"], "/usr/bin/python3", "bench/pytorch_reference.py --check"));
         Assert.Equal("--compare-pytorch: /usr/bin/python3 cannot import torch/torchvision (Traceback | pytorch_reference.py: cannot import torch " +
-            "(No module named 'torch')); run `environment/setup --bench-deps` (installs Debian's python3-torch and python3-torchvision)", e.Message);
+            "(No module named 'torch')); run `environment/setup --bench-deps` (installs Debian's python3-torch, python3-torchvision and python3-onnx)", e.Message);
     }
 
     [Fact]
