@@ -11,7 +11,8 @@ public class DemoCommandTests
     {
         using var temp = new TempFolder();
         var dir = Path.Combine(temp.Path, "demo");
-        string[] args = ["demo", "--dir", dir, "--images", "120", "--epochs", "1", "--cnn-epochs", "1", "--threads", "1"];
+        // The default encoder, resnet18-mlnet (the other demo tests use small-cnn).
+        string[] args = ["demo", "--dir", dir, "--images", "120", "--epochs", "1", "--threads", "1"];
         var (code, stdout, stderr) = CliRunner.Run(args);
         Assert.True(code == 0, stderr + stdout);
 
@@ -33,6 +34,8 @@ public class DemoCommandTests
             Assert.Contains($"href=\"{name}.ipynb\"", index);
         }
         Assert.DoesNotContain("a notebook failed", index);
+        Assert.True(File.Exists(Path.Combine(dir, "resnet18-mlnet.feat")));
+        Assert.False(File.Exists(Path.Combine(dir, "small-cnn.feat")));
 
         // A rerun trains and evaluates nothing again, and prints the same table.
         var (again, stdout2, stderr2) = CliRunner.Run(args);

@@ -13,7 +13,7 @@ public class DemoFreshTests
         using var temp = new TempFolder();
         var dir = Path.Combine(temp.Path, "demo");
         // The small configuration of DemoCommandTests.
-        string[] args = ["demo", "--dir", dir, "--images", "120", "--epochs", "1", "--cnn-epochs", "1", "--threads", "1"];
+        string[] args = ["demo", "--dir", dir, "--images", "120", "--epochs", "1", "--encoder", "small-cnn", "--cnn-epochs", "1", "--threads", "1"];
         var (code, first, stderr) = CliRunner.Run(args);
         Assert.True(code == 0, stderr + first);
 

@@ -10,7 +10,7 @@ namespace Captioning.Tests.Cli;
 public class DemoResumeTests
 {
     private static string[] Demo(string dir) =>
-        ["demo", "--dir", dir, "--images", "120", "--epochs", "4", "--cnn-epochs", "2", "--threads", "1"];
+        ["demo", "--dir", dir, "--images", "120", "--epochs", "4", "--encoder", "small-cnn", "--cnn-epochs", "2", "--threads", "1"];
 
     [Fact]
     public void Demo_KilledWhileTraining_ResumesToTheUninterruptedResult()
