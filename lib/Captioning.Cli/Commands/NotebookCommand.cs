@@ -3,7 +3,10 @@ using Captioning.Notebooks;
 
 namespace Captioning.Cli.Commands;
 
-/// <summary>`caption notebook run FILE.dib` and `caption notebook run-all`: execute .dib notebooks headless and write .ipynb + HTML reports.</summary>
+/// <summary>
+/// `caption notebook run FILE.dib` and `caption notebook run-all`: execute .dib notebooks headless and write .ipynb + HTML reports;
+/// `caption notebook convert FILE.dib... --out DIR`: write their unexecuted .ipynb forms (for Jupyter).
+/// </summary>
 internal static class NotebookCommand
 {
     internal static Command Create()
@@ -11,6 +14,7 @@ internal static class NotebookCommand
         var command = new Command("notebook", "Run .dib notebooks headless and write executed .ipynb files and HTML reports.");
         command.Subcommands.Add(CreateRun());
         command.Subcommands.Add(CreateRunAll());
+        command.Subcommands.Add(CreateConvert());
         return command;
     }
 
@@ -85,6 +89,30 @@ internal static class NotebookCommand
                 }
             }
             Console.WriteLine($"index: {NotebookReport.WriteIndex(runs, result.GetValue(output)!)}");
+        }));
+        return command;
+    }
+
+    private static Command CreateConvert()
+    {
+        var files = new Argument<string[]>("files") { Description = "The .dib notebooks to convert.", Arity = ArgumentArity.OneOrMore };
+        var output = new Option<string>("--out") { Description = "Folder for the .ipynb files (NAME.dib becomes NAME.ipynb).", Required = true };
+        var command = new Command("convert", "Write unexecuted Jupyter .ipynb forms of .dib notebooks (nbformat 4.5, the .NET (C#) kernel); the same input always gives the same bytes.")
+        {
+            files, output,
+        };
+        command.SetAction(result => CommandRunner.Run(() =>
+        {
+            // Every notebook is read before any is written: a bad third file leaves no half-converted folder.
+            var notebooks = (result.GetValue(files) ?? []).Select(f => DibParser.Load(InputPaths.TextFile(f, "notebook", DibExpected))).ToList();
+            var outDir = InputPaths.OutputFolder(result.GetValue(output)!, "--out");
+            Directory.CreateDirectory(outDir);
+            foreach (var notebook in notebooks)
+            {
+                var path = Path.Combine(outDir, notebook.Name + ".ipynb");
+                NotebookDocuments.WriteIpynb(notebook, path);
+                Console.WriteLine($"{notebook.Path} -> {path}");
+            }
         }));
         return command;
     }
