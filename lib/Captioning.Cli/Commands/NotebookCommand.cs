@@ -72,10 +72,7 @@ internal static class NotebookCommand
             var parameters = NotebookParameters.ParseAssignments(result.GetValue(set) ?? []);
             var notebooks = files.Select(f => DibParser.Load(InputPaths.TextFile(f, "notebook", DibExpected))).ToList();
             // One --set applies to every notebook that declares the name; a name none declares is a typo.
-            var declared = notebooks.SelectMany(n => NotebookParameters.Read(n).Select(p => p.Name)).ToHashSet();
-            var unknown = parameters.Keys.Where(k => !declared.Contains(k)).ToList();
-            if (unknown.Count > 0)
-                throw new CaptioningException($"--set {string.Join(", ", unknown)}: no notebook in '{folder}' declares it; declared parameters: {string.Join(", ", declared.Order())}");
+            RejectUndeclared(notebooks, parameters, $"no notebook in '{folder}' declares it");
             PlotlyAsset.Locate(); // the reports need it: fail before any cell runs, not after
             var runs = new List<NotebookRun>();
             foreach (var notebook in notebooks)
@@ -97,14 +94,20 @@ internal static class NotebookCommand
     {
         var files = new Argument<string[]>("files") { Description = "The .dib notebooks to convert.", Arity = ArgumentArity.OneOrMore };
         var output = new Option<string>("--out") { Description = "Folder for the .ipynb files (NAME.dib becomes NAME.ipynb).", Required = true };
+        var set = SetOption();
+        set.Description = "Write this value into the parameters cell of every notebook that declares the name, e.g. --set epochs=1 (repeatable).";
         var command = new Command("convert", "Write unexecuted Jupyter .ipynb forms of .dib notebooks (nbformat 4.5, the .NET (C#) kernel); the same input always gives the same bytes.")
         {
-            files, output,
+            files, output, set,
         };
         command.SetAction(result => CommandRunner.Run(() =>
         {
+            var parameters = NotebookParameters.ParseAssignments(result.GetValue(set) ?? []);
             // Every notebook is read before any is written: a bad third file leaves no half-converted folder.
             var notebooks = (result.GetValue(files) ?? []).Select(f => DibParser.Load(InputPaths.TextFile(f, "notebook", DibExpected))).ToList();
+            RejectUndeclared(notebooks, parameters, "no notebook given declares it");
+            // As in run-all, a name applies to every notebook that declares it; the values are type-checked here.
+            notebooks = notebooks.Select(n => NotebookParameters.Apply(n, parameters, ignoreUnknown: true)).ToList();
             var outDir = InputPaths.OutputFolder(result.GetValue(output)!, "--out");
             Directory.CreateDirectory(outDir);
             foreach (var notebook in notebooks)
@@ -115,6 +118,15 @@ internal static class NotebookCommand
             }
         }));
         return command;
+    }
+
+    /// <summary>A --set name that none of <paramref name="notebooks"/> declares is a typo: an error listing the declared names.</summary>
+    private static void RejectUndeclared(IReadOnlyList<DibNotebook> notebooks, IReadOnlyDictionary<string, string> parameters, string why)
+    {
+        var declared = notebooks.SelectMany(n => NotebookParameters.Read(n).Select(p => p.Name)).ToHashSet();
+        var unknown = parameters.Keys.Where(k => !declared.Contains(k)).ToList();
+        if (unknown.Count > 0)
+            throw new CaptioningException($"--set {string.Join(", ", unknown)}: {why}; declared parameters: {string.Join(", ", declared.Order())}");
     }
 
     private static NotebookRun RunOne(DibNotebook notebook, IReadOnlyDictionary<string, string> parameters, bool ignoreUnknown, string output)
