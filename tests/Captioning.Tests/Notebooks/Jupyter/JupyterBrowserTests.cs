@@ -26,7 +26,7 @@ public sealed class JupyterBrowserTests
             Assert.True(File.Exists(Path.Combine(workspace.WorkDir, "prepared", "vocabulary.json")), $"01 wrote no vocabulary under {workspace.WorkDir}");
             Assert.True(await page.LoadedImagesAsync() >= 4, "01's sample gallery shows 4 images (sampleImages=4); fewer loaded");
             // Caption lengths and word frequencies.
-            Assert.True(await page.PlotlyChartsAsync(TimeSpan.FromSeconds(30)) >= 2, "01's two Plotly charts did not draw");
+            Assert.True(await page.PlotlyChartsAsync(TimeSpan.FromSeconds(30)) >= 2, $"01's two Plotly charts did not draw; {await page.PlotlyStateAsync()}");
 
             await page.RunAllAsync("02-feature-extraction");
             Assert.True(File.Exists(Path.Combine(workspace.WorkDir, "small-cnn.feat")), "02 wrote no feature store");
@@ -35,7 +35,7 @@ public sealed class JupyterBrowserTests
             foreach (var model in new[] { "merge", "init-inject", "pre-inject", "par-inject" })
                 Assert.True(File.Exists(Path.Combine(workspace.WorkDir, "runs", model, "finished.json")), $"03 did not finish training {model}");
             // The loss curves.
-            Assert.True(await page.PlotlyChartsAsync(TimeSpan.FromSeconds(30)) >= 1, "03's loss curves did not draw");
+            Assert.True(await page.PlotlyChartsAsync(TimeSpan.FromSeconds(30)) >= 1, $"03's loss curves did not draw; {await page.PlotlyStateAsync()}");
         });
     }
 }

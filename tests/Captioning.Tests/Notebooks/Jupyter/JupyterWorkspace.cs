@@ -5,12 +5,16 @@ namespace Captioning.Tests.Notebooks.Jupyter;
 
 /// <summary>
 /// A temporary stand-in for the repository as environment/run jupyter lays it out: the notebooks' .ipynb forms in
-/// ROOT/jupyter (written by `caption notebook convert --set ...` from notebooks/*.dib), ROOT/lib a link to the
-/// built library so the setup cell's "../lib/..." resolves, ROOT/dotnet-tools.json so the kernel's
+/// ROOT/jupyter (written by `caption notebook convert --set ...` from notebooks/*.dib), ROOT/lib and ROOT/environment
+/// links to the repository's (the setup cell's "../lib/..." resolves, plotly.js is found), ROOT/dotnet-tools.json so the kernel's
 /// `dotnet interactive` finds the pinned tool, and the default workDir "../runs/workbook" landing in ROOT/runs.
 /// </summary>
 internal sealed class JupyterWorkspace : IDisposable
 {
+    // lib: the setup cell's #r; environment: plotly.js (environment/node_modules), which the library looks for
+    // above the folder of Captioning.dll, as reached through the link.
+    private static readonly string[] Links = ["lib", "environment"];
+
     private JupyterWorkspace(string root) => Root = root;
 
     public string Root { get; }
@@ -29,7 +33,7 @@ internal sealed class JupyterWorkspace : IDisposable
     {
         var repo = RepoPaths.Root();
         var workspace = new JupyterWorkspace(Directory.CreateTempSubdirectory("caption-jupyter-").FullName);
-        Directory.CreateSymbolicLink(Path.Combine(workspace.Root, "lib"), Path.Combine(repo, "lib"));
+        foreach (var link in Links) Directory.CreateSymbolicLink(Path.Combine(workspace.Root, link), Path.Combine(repo, link));
         File.Copy(Path.Combine(repo, "dotnet-tools.json"), Path.Combine(workspace.Root, "dotnet-tools.json"));
         var args = new List<string> { "notebook", "convert" };
         args.AddRange(WorkbookNotebooksFixture.NotebookFiles());
@@ -42,8 +46,8 @@ internal sealed class JupyterWorkspace : IDisposable
 
     public void Dispose()
     {
-        // The link first, on its own: whatever happens below must never reach the repository's lib/.
-        File.Delete(Path.Combine(Root, "lib"));
+        // The links first, on their own: whatever happens below must never reach the repository's folders.
+        foreach (var link in Links) File.Delete(Path.Combine(Root, link));
         try { Directory.Delete(Root, recursive: true); }
         catch (IOException) { /* a kernel that was killed may still be closing a file; the temp folder is harmless */ }
     }

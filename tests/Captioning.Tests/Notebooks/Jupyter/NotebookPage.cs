@@ -64,6 +64,15 @@ internal sealed class NotebookPage(HeadlessChromium browser, JupyterServer serve
         return (await browser.EvaluateAsync(count)).GetInt32();
     }
 
+    /// <summary>What the page says about plotly.js, for a message when no chart drew.</summary>
+    public async Task<string> PlotlyStateAsync() =>
+        (await browser.EvaluateAsync("""
+            'window.Plotly: ' + typeof window.Plotly + '; require.js define.amd: ' + (typeof define === 'function' && !!define.amd)
+            + '; outputs holding a <script>: ' + document.querySelectorAll('#notebook-container .output_area script').length
+            + '; chart divs (.js-plotly-plot or .plotly-graph-div): ' + document.querySelectorAll('#notebook-container .js-plotly-plot, #notebook-container .plotly-graph-div').length
+            + '; notes: ' + Array.from(document.querySelectorAll('#notebook-container .plotly-missing')).map(p => p.textContent).join(' | ')
+            """)).GetString() ?? "";
+
     /// <summary>How many images in cell outputs loaded (complete, with a natural width).</summary>
     public async Task<int> LoadedImagesAsync() =>
         (await browser.EvaluateAsync("Array.from(document.querySelectorAll('#notebook-container .output_area img'))"
