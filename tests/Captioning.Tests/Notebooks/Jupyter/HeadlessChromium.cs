@@ -20,19 +20,18 @@ internal sealed partial class HeadlessChromium : IAsyncDisposable
 {
     private readonly Process browser;
     private readonly DirectoryInfo profile;
-    private readonly ClientWebSocket socket = new();
+    private readonly ClientWebSocket socket;
     private readonly ConcurrentDictionary<int, TaskCompletionSource<JsonElement>> pending = new();
     private readonly CancellationTokenSource closing = new();
     private readonly StringBuilder log = new();
     private readonly Task receiving;
     private int nextId;
 
-    private HeadlessChromium(Process browser, DirectoryInfo profile, Uri page)
+    private HeadlessChromium(Process browser, DirectoryInfo profile, ClientWebSocket socket)
     {
         this.browser = browser;
         this.profile = profile;
-        socket.Options.KeepAliveInterval = TimeSpan.Zero;
-        socket.ConnectAsync(page, closing.Token).GetAwaiter().GetResult();
+        this.socket = socket;
         receiving = Task.Run(ReceiveLoop);
     }
 
@@ -74,6 +73,8 @@ internal sealed partial class HeadlessChromium : IAsyncDisposable
         if (endpoint == null)
         {
             process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            profile.Delete(recursive: true);
             Assert.Fail($"chromium did not start its DevTools endpoint:\n{stderr}");
         }
         _ = process.StandardError.ReadToEndAsync();
@@ -81,7 +82,9 @@ internal sealed partial class HeadlessChromium : IAsyncDisposable
         using var client = new HttpClient();
         var targets = await client.GetFromJsonAsync<JsonElement>(new Uri(http, "/json/list"));
         var page = targets.EnumerateArray().First(t => t.GetProperty("type").GetString() == "page");
-        var chromium = new HeadlessChromium(process, profile, new Uri(page.GetProperty("webSocketDebuggerUrl").GetString()!));
+        var socket = new ClientWebSocket();
+        await socket.ConnectAsync(new Uri(page.GetProperty("webSocketDebuggerUrl").GetString()!), limit.Token);
+        var chromium = new HeadlessChromium(process, profile, socket);
         await chromium.SendAsync("Runtime.enable");
         await chromium.SendAsync("Page.enable");
         return chromium;
