@@ -74,7 +74,7 @@ internal static class DemoCommand
             var runs = new List<NotebookRun>();
             // Cells' own lines (epochs, extraction progress) are echoed to the terminal as they happen.
             var runner = new NotebookRunner { Log = Console.Out, Echo = Console.Out };
-            using var cancel = new ConsoleCancellation(ConsoleCancellation.AfterTheRunningCell);
+            using var cancel = new ConsoleCancellation(ConsoleCancellation.TheRunningCell);
             for (var i = 0; i < files.Count; i++)
             {
                 var notebook = DibParser.Load(files[i]);

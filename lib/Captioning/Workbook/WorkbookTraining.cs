@@ -33,11 +33,14 @@ public static class WorkbookTraining
     /// Training runs on <paramref name="device"/> (default: <see cref="TorchRuntime.DefaultDevice"/>). A non-empty
     /// <paramref name="wordVectors"/> (GloVe or fastText text, plain or gzip) starts the word embedding from those vectors, and
     /// <paramref name="freezeEmbeddings"/> keeps the embedding as it starts; a run is resumed only with the same vectors file.
+    /// Without a <paramref name="cancellation"/> of its own, it stops between batches when the notebook cell running it is
+    /// cancelled (<see cref="NotebookCancellation"/>); finished epochs are kept.
     /// </summary>
     public static TrainedRun TrainOrResume(WorkbookFolders folders, string dataDir, string encoder, string architecture, TrainingPreset preset,
         int epochs = 0, LossCurves? curves = null, Action<string>? log = null, CancellationToken cancellation = default, torch.Device? device = null,
         string wordVectors = "", bool freezeEmbeddings = false)
     {
+        cancellation = NotebookCancellation.Or(cancellation);
         var shape = preset.Model with { Architecture = CaptionModelOptions.ParseArchitecture(architecture) };
         if (epochs < 0) throw new CaptioningException($"epochs must be 0 (the preset's {preset.Training.Epochs}) or more, got {epochs}");
         var training = (preset.Training with { Epochs = epochs > 0 ? epochs : preset.Training.Epochs, FreezeEmbeddings = freezeEmbeddings }).Validate();
