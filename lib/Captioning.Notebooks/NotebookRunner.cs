@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Captioning.Workbook;
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Commands;
 using Microsoft.DotNet.Interactive.CSharp;
@@ -13,8 +14,10 @@ namespace Captioning.Notebooks;
 /// kernel Polyglot Notebooks, Jupyter's .net-csharp and dotnet-repl run, so a notebook that passes here
 /// passes there. Cells run with the notebook's folder as the working directory. The first failing cell
 /// stops the run; the result still holds every output produced until then, so the partial notebook can
-/// be written. Cancelling the token cancels the running cell in the kernel: library calls made from the
-/// cell see it through <see cref="Captioning.Workbook.NotebookCancellation"/> and stop at their next safe point.
+/// be written. Cancelling the token cancels the running cell: library calls made from the cell see it
+/// through <see cref="Captioning.Workbook.NotebookCancellation"/>, as they see the kernel's own cancellation
+/// under Jupyter or Polyglot Notebooks, and stop at their next safe point; the runner waits for the cell to
+/// end there, so the work it finished is written, and runs no further cell.
 /// </summary>
 public sealed class NotebookRunner
 {
@@ -45,6 +48,7 @@ public sealed class NotebookRunner
         var clock = Stopwatch.StartNew();
         var previousDirectory = Environment.CurrentDirectory;
         using var kernel = CreateKernel();
+        using var host = NotebookCancellation.UseHostToken(cancellationToken);
         try
         {
             // The kernel resolves a cell's relative #r paths against the working directory, as dotnet-repl run from notebooks/ does.
@@ -52,8 +56,9 @@ public sealed class NotebookRunner
             var count = 0;
             foreach (var result in results.Where(r => r.Cell.Kind == CellKind.CSharp))
             {
+                if (cancellationToken.IsCancellationRequested) break;
                 result.ExecutionCount = ++count;
-                var ok = await RunCellAsync(kernel, applied, result, Echo, cancellationToken);
+                var ok = await RunCellAsync(kernel, applied, result, Echo);
                 Log?.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"  cell {result.Cell.Number,3}  {(ok ? "ok    " : "FAILED")} {result.Duration.TotalSeconds,7:F2} s  {Preview(result.Cell)}"));
                 if (!ok) break;
@@ -80,7 +85,7 @@ public sealed class NotebookRunner
         return kernel;
     }
 
-    private static async Task<bool> RunCellAsync(CompositeKernel kernel, DibNotebook notebook, CellResult result, TextWriter? echo, CancellationToken cancellationToken)
+    private static async Task<bool> RunCellAsync(CompositeKernel kernel, DibNotebook notebook, CellResult result, TextWriter? echo)
     {
         var clock = Stopwatch.StartNew();
         var collector = new CellOutputCollector(result.Outputs, echo);
@@ -88,21 +93,14 @@ public sealed class NotebookRunner
         {
             using (kernel.KernelEvents.Subscribe(collector))
             {
-                var outcome = await kernel.SendAsync(new SubmitCode(result.Cell.Source, "csharp"), cancellationToken);
+                // Not given the token: the kernel would abandon the running code and return at once; the cell is left to stop itself.
+                var outcome = await kernel.SendAsync(new SubmitCode(result.Cell.Source, "csharp"));
                 var failure = outcome.Events.OfType<CommandFailed>().FirstOrDefault();
-                if (failure is null && !cancellationToken.IsCancellationRequested)
-                {
-                    result.Status = CellStatus.Succeeded;
-                }
-                else
-                {
-                    result.Status = CellStatus.Failed;
-                    result.Error = failure is null ? "the cell was cancelled" : Describe(notebook, result.Cell, failure);
-                }
+                // A cell that ended normally is done even when Ctrl-C came while it ran (it had no safe point left to stop at).
+                result.Status = failure is null ? CellStatus.Succeeded : CellStatus.Failed;
+                if (failure is not null) result.Error = Describe(notebook, result.Cell, failure);
             }
-            // Events of a cancelled cell may still arrive; the collector stopped listening, and the error goes last.
-            if (result.Status == CellStatus.Failed && !result.Outputs.Any(o => o.Kind == OutputKind.Error))
-                result.Outputs.Add(CellOutput.Text(OutputKind.Error, result.Error!));
+            if (result.Status == CellStatus.Failed) result.Outputs.Add(CellOutput.Text(OutputKind.Error, result.Error!));
         }
         finally
         {
@@ -111,11 +109,13 @@ public sealed class NotebookRunner
         return result.Status == CellStatus.Succeeded;
     }
 
+    private const string Cancelled = "the cell was cancelled (Ctrl-C); the work it finished is kept";
+
     // A compile error arrives as a message listing each diagnostic as (line,column); a thrown exception as the exception.
     private static string Describe(DibNotebook notebook, NotebookCell cell, CommandFailed failure) => failure.Exception switch
     {
         null or CodeSubmissionCompilationErrorException => CompileErrors(notebook, cell, failure.Message),
-        OperationCanceledException => "the cell was cancelled (Ctrl-C or the kernel's interrupt); finished work is kept",
+        OperationCanceledException => Cancelled,
         CaptioningException c => c.Message,
         var e => $"{e.GetType().FullName}: {e.Message}" + (e.InnerException is null ? "" : $"\n  caused by {e.InnerException.GetType().Name}: {e.InnerException.Message}"),
     };

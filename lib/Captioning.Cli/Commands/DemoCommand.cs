@@ -82,6 +82,11 @@ internal static class DemoCommand
                 var run = runner.RunAsync(notebook, parameters, ignoreUnknownParameters: true, cancel.Token).GetAwaiter().GetResult();
                 NotebookReport.Write(run, folders.Report);
                 runs.Add(run);
+                if (cancel.Token.IsCancellationRequested)
+                {
+                    NotebookReport.WriteIndex(runs, folders.Report);
+                    cancel.Token.ThrowIfCancellationRequested();
+                }
                 if (!run.Succeeded)
                 {
                     NotebookReport.WriteIndex(runs, folders.Report);

@@ -125,6 +125,8 @@ internal static class NotebookCommand
         var run = runner.RunAsync(notebook, parameters, ignoreUnknown, cancel.Token).GetAwaiter().GetResult();
         var (ipynb, html) = NotebookReport.Write(run, output);
         Console.WriteLine($"  {(run.Succeeded ? "done" : "stopped")} in {run.Duration.TotalSeconds:F1} s; wrote {ipynb} and {html}");
+        // Ctrl-C: the partial report is written; the exit says "interrupted" (130), not which cell it happened to stop in.
+        cancel.Token.ThrowIfCancellationRequested();
         return run;
     }
 }

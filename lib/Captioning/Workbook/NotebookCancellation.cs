@@ -8,7 +8,10 @@ namespace Captioning.Workbook;
 /// `caption notebook run` and `caption demo`, the interrupt button in Jupyter or Polyglot Notebooks.
 /// </summary>
 /// <remarks>
-/// Every .NET Interactive kernel (the in-process one of `caption notebook`, dotnet-interactive under Jupyter
+/// A host that runs cells and owns a cancellation of its own (`caption notebook run`, `caption demo`: Ctrl-C)
+/// hands it over with <see cref="UseHostToken"/>; it is kept in <see cref="AppContext"/>, which every copy of
+/// this library loaded into the process sees (a cell's <c>#r</c> may load another copy than the host's).
+/// Otherwise every .NET Interactive kernel (the in-process one of `caption notebook`, dotnet-interactive under Jupyter
 /// and VS Code, dotnet-repl) runs a cell inside a <c>Microsoft.DotNet.Interactive.KernelInvocationContext</c>
 /// whose <c>Current</c> (an AsyncLocal, so it flows into the cell's code) carries the token the kernel cancels.
 /// The library reads it by reflection from the already-loaded kernel assembly instead of referencing the
@@ -17,15 +20,17 @@ namespace Captioning.Workbook;
 /// </remarks>
 public static class NotebookCancellation
 {
+    private const string HostTokenKey = "Captioning.Workbook.NotebookCancellation.HostToken";
     private const string KernelAssembly = "Microsoft.DotNet.Interactive";
     private const string ContextType = "Microsoft.DotNet.Interactive.KernelInvocationContext";
     private static (PropertyInfo Current, PropertyInfo Token)? properties;
 
-    /// <summary>The running cell's token inside a .NET Interactive kernel; <see cref="CancellationToken.None"/> elsewhere.</summary>
+    /// <summary>The host's token while one is in use, else the running cell's inside a .NET Interactive kernel; <see cref="CancellationToken.None"/> elsewhere.</summary>
     public static CancellationToken Current
     {
         get
         {
+            if (AppContext.GetData(HostTokenKey) is CancellationToken host) return host;
             var found = properties ??= Find();
             if (found is not { } p) return CancellationToken.None;
             var context = p.Current.GetValue(null);
@@ -35,6 +40,18 @@ public static class NotebookCancellation
 
     /// <summary><paramref name="given"/> when a caller passed a token of its own, otherwise the running cell's (<see cref="Current"/>).</summary>
     public static CancellationToken Or(CancellationToken given) => given.CanBeCanceled ? given : Current;
+
+    /// <summary>Makes <paramref name="token"/> the one library calls from cells see until the result is disposed (a host running cells: Ctrl-C).</summary>
+    public static IDisposable UseHostToken(CancellationToken token)
+    {
+        AppContext.SetData(HostTokenKey, token);
+        return new HostTokenScope();
+    }
+
+    private sealed class HostTokenScope : IDisposable
+    {
+        public void Dispose() => AppContext.SetData(HostTokenKey, null);
+    }
 
     // Only looks among loaded assemblies: outside a kernel nothing is loaded, and a later call looks again.
     private static (PropertyInfo, PropertyInfo)? Find()
