@@ -133,10 +133,12 @@ internal static class NotebookCommand
     {
         Console.WriteLine($"{notebook.Name}: {notebook.Cells.Count(c => c.Kind == CellKind.CSharp)} C# cells (working directory {notebook.Folder})");
         var runner = new NotebookRunner { Log = Console.Out };
-        using var cancel = new ConsoleCancellation(ConsoleCancellation.AfterTheRunningCell);
+        using var cancel = new ConsoleCancellation(ConsoleCancellation.TheRunningCell);
         var run = runner.RunAsync(notebook, parameters, ignoreUnknown, cancel.Token).GetAwaiter().GetResult();
         var (ipynb, html) = NotebookReport.Write(run, output);
         Console.WriteLine($"  {(run.Succeeded ? "done" : "stopped")} in {run.Duration.TotalSeconds:F1} s; wrote {ipynb} and {html}");
+        // Ctrl-C: the partial report is written; the exit says "interrupted" (130), not which cell it happened to stop in.
+        cancel.Token.ThrowIfCancellationRequested();
         return run;
     }
 }
