@@ -1,24 +1,26 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp.Scripting;
-using Microsoft.CodeAnalysis.Scripting;
+using Captioning.Workbook;
+using Microsoft.DotNet.Interactive;
+using Microsoft.DotNet.Interactive.Commands;
+using Microsoft.DotNet.Interactive.CSharp;
+using Microsoft.DotNet.Interactive.Events;
+using Microsoft.DotNet.Interactive.Formatting;
 
 namespace Captioning.Notebooks;
 
 /// <summary>
-/// Runs a notebook's C# cells in order with Roslyn scripting, each cell continuing the previous
-/// cell's state, like one Polyglot Notebooks kernel session. Cells run with the notebook's folder
-/// as the working directory. The first failing cell stops the run; the result still holds every
-/// output produced until then, so the partial notebook can be written.
+/// Runs a notebook's C# cells in order in the .NET Interactive C# kernel, hosted in this process: the
+/// kernel Polyglot Notebooks, Jupyter's .net-csharp and dotnet-repl run, so a notebook that passes here
+/// passes there. Cells run with the notebook's folder as the working directory. The first failing cell
+/// stops the run; the result still holds every output produced until then, so the partial notebook can
+/// be written. Cancelling the token cancels the running cell: library calls made from the cell see it
+/// through <see cref="Captioning.Workbook.NotebookCancellation"/>, as they see the kernel's own cancellation
+/// under Jupyter or Polyglot Notebooks, and stop at their next safe point; the runner waits for the cell to
+/// end there, so the work it finished is written, and runs no further cell.
 /// </summary>
 public sealed class NotebookRunner
 {
-    // The C# kernel of Polyglot Notebooks opens these namespaces; the same set keeps notebooks portable.
-    private static readonly string[] DefaultImports = ["System", "System.Collections.Generic", "System.Linq", "System.Text", "System.Threading.Tasks"];
-    private static readonly Lazy<ScriptOptions> BaseOptions = new(CreateBaseOptions);
-
     /// <summary>Where per-cell timings are printed, or null for silence.</summary>
     public TextWriter? Log { get; init; }
 
@@ -27,14 +29,16 @@ public sealed class NotebookRunner
 
     /// <summary>
     /// Runs the notebook with <paramref name="parameters"/> (name → raw value) applied to its
-    /// parameters cell. Bad parameters throw before any cell runs; a failing cell does not throw
-    /// but ends the run, see <see cref="NotebookRun.FailedCell"/>.
+    /// parameters cell, in a new kernel session. Bad parameters throw before any cell runs; a failing
+    /// cell does not throw but ends the run, see <see cref="NotebookRun.FailedCell"/>. When
+    /// <paramref name="cancellationToken"/> is cancelled, the running cell is cancelled and the run
+    /// ends with it marked failed.
     /// </summary>
     public async Task<NotebookRun> RunAsync(DibNotebook notebook, IReadOnlyDictionary<string, string>? parameters = null,
         bool ignoreUnknownParameters = false, CancellationToken cancellationToken = default)
     {
         parameters ??= new Dictionary<string, string>();
-        // A kernel whose natives cannot load fails here with TorchRuntime's one line, not in the first cell that touches torch.
+        // A process whose natives cannot load fails here with TorchRuntime's one line, not in the first cell that touches torch.
         TorchRuntime.EnsureLoaded();
         var applied = NotebookParameters.Apply(notebook, parameters, ignoreUnknownParameters);
         var declared = NotebookParameters.Read(notebook).Select(p => p.Name).ToHashSet();
@@ -43,15 +47,18 @@ public sealed class NotebookRunner
         var started = DateTimeOffset.Now;
         var clock = Stopwatch.StartNew();
         var previousDirectory = Environment.CurrentDirectory;
-        var session = new Session(cancellationToken);
+        using var kernel = CreateKernel();
+        using var host = NotebookCancellation.UseHostToken(cancellationToken);
         try
         {
+            // The kernel resolves a cell's relative #r paths against the working directory, as dotnet-repl run from notebooks/ does.
             Environment.CurrentDirectory = applied.Folder;
             var count = 0;
             foreach (var result in results.Where(r => r.Cell.Kind == CellKind.CSharp))
             {
+                if (cancellationToken.IsCancellationRequested) break;
                 result.ExecutionCount = ++count;
-                var ok = await RunCellAsync(session, applied, result, Echo);
+                var ok = await RunCellAsync(kernel, applied, result, Echo);
                 Log?.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"  cell {result.Cell.Number,3}  {(ok ? "ok    " : "FAILED")} {result.Duration.TotalSeconds,7:F2} s  {Preview(result.Cell)}"));
                 if (!ok) break;
@@ -64,139 +71,73 @@ public sealed class NotebookRunner
         return new NotebookRun(applied, results, used, started, clock.Elapsed);
     }
 
-    private static async Task<bool> RunCellAsync(Session session, DibNotebook notebook, CellResult result, TextWriter? echo)
+    /// <summary>
+    /// A kernel session as dotnet-interactive starts one for C#: a composite kernel holding the C# kernel with its
+    /// helpers (display, ...) and value sharing, and HTML as the preferred output of any value but a string.
+    /// </summary>
+    private static CompositeKernel CreateKernel()
+    {
+        var csharp = new CSharpKernel().UseKernelHelpers().UseValueSharing();
+        var kernel = new CompositeKernel { csharp };
+        kernel.DefaultKernelName = csharp.Name;
+        Formatter.DefaultMimeType = HtmlFormatter.MimeType;
+        Formatter.SetPreferredMimeTypesFor(typeof(string), PlainTextFormatter.MimeType);
+        return kernel;
+    }
+
+    private static async Task<bool> RunCellAsync(CompositeKernel kernel, DibNotebook notebook, CellResult result, TextWriter? echo)
     {
         var clock = Stopwatch.StartNew();
-        using var capture = new OutputCapture(echo) { Target = result.Outputs };
-        session.Capture = capture;
+        var collector = new CellOutputCollector(result.Outputs, echo);
         try
         {
-            await session.RunStepsAsync(CellDirectives.Split(result.Cell, notebook), [notebook.Path]);
-            result.Status = CellStatus.Succeeded;
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            result.Status = CellStatus.Failed;
-            result.Error = Describe(e);
-            capture.AddText(OutputKind.Error, e is CellCompilationException or CaptioningException ? result.Error : e.ToString());
+            using (kernel.KernelEvents.Subscribe(collector))
+            {
+                // Not given the token: the kernel would abandon the running code and return at once; the cell is left to stop itself.
+                var outcome = await kernel.SendAsync(new SubmitCode(result.Cell.Source, "csharp"));
+                var failure = outcome.Events.OfType<CommandFailed>().FirstOrDefault();
+                // A cell that ended normally is done even when Ctrl-C came while it ran (it had no safe point left to stop at).
+                result.Status = failure is null ? CellStatus.Succeeded : CellStatus.Failed;
+                if (failure is not null) result.Error = Describe(notebook, result.Cell, failure);
+            }
+            if (result.Status == CellStatus.Failed) result.Outputs.Add(CellOutput.Text(OutputKind.Error, result.Error!));
         }
         finally
         {
-            session.Capture = null;
             result.Duration = clock.Elapsed;
         }
         return result.Status == CellStatus.Succeeded;
     }
 
-    private static string Describe(Exception e) => e switch
+    private const string Cancelled = "the cell was cancelled (Ctrl-C); the work it finished is kept";
+
+    // A compile error arrives as a message listing each diagnostic as (line,column); a thrown exception as the exception.
+    private static string Describe(DibNotebook notebook, NotebookCell cell, CommandFailed failure) => failure.Exception switch
     {
-        CellCompilationException c => c.Message,
+        null or CodeSubmissionCompilationErrorException => CompileErrors(notebook, cell, failure.Message),
+        OperationCanceledException => Cancelled,
         CaptioningException c => c.Message,
-        _ => $"{e.GetType().FullName}: {e.Message}" + (e.InnerException is null ? "" : $"\n  caused by {e.InnerException.GetType().Name}: {e.InnerException.Message}"),
+        var e => $"{e.GetType().FullName}: {e.Message}" + (e.InnerException is null ? "" : $"\n  caused by {e.InnerException.GetType().Name}: {e.InnerException.Message}"),
     };
+
+    private static string CompileErrors(DibNotebook notebook, NotebookCell cell, string message)
+    {
+        // "(3,5): error CS0103: ..." names the cell line; the .dib line is what an editor jumps to.
+        if (cell.Line <= 0) return message;
+        var lines = message.Split('\n').Select(line =>
+        {
+            var match = System.Text.RegularExpressions.Regex.Match(line, @"^\((\d+),\d+\): (.*)$");
+            if (!match.Success) return line;
+            var cellLine = int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+            return string.Create(CultureInfo.InvariantCulture, $"{notebook.Path} line {cell.Line + cellLine - 1} (cell line {cellLine}): {match.Groups[2].Value.Trim()}");
+        });
+        var text = string.Join('\n', lines);
+        return text.Contains(": error CS", StringComparison.Ordinal) ? "compilation failed:\n" + text : text;
+    }
 
     private static string Preview(NotebookCell cell)
     {
         var first = cell.Lines.FirstOrDefault(l => l.Trim().Length > 0)?.Trim() ?? "";
         return first.Length > 60 ? first[..57] + "..." : first;
-    }
-
-    private static ScriptOptions CreateBaseOptions()
-    {
-        // Reference the whole shared framework, as Polyglot Notebooks does, so any BCL type is at hand. TorchSharp
-        // comes too: the workbook's API speaks torch.Tensor and nn.Module, and a cell's `using TorchSharp;` needs it
-        // without a #r of its own (Polyglot's #r "nuget:TorchSharp" would fetch a second copy of the natives).
-        var runtimeDirectory = RuntimeEnvironment.GetRuntimeDirectory();
-        var framework = ((string?)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") ?? "")
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Where(p => p.StartsWith(runtimeDirectory, StringComparison.Ordinal) && p.EndsWith(".dll", StringComparison.OrdinalIgnoreCase));
-        return ScriptOptions.Default
-            .WithReferences(framework.Append(typeof(NotebookGlobals).Assembly.Location).Append(typeof(TorchSharp.torch).Assembly.Location))
-            .WithImports(DefaultImports)
-            .WithLanguageVersion(Microsoft.CodeAnalysis.CSharp.LanguageVersion.Latest);
-    }
-
-    /// <summary>The state one notebook run carries from cell to cell.</summary>
-    private sealed class Session
-    {
-        private readonly CancellationToken cancellationToken;
-        // Roslyn keeps the first submission's globals for the whole chain, so display() must
-        // look up the running cell's capture at call time.
-        private readonly NotebookGlobals globals;
-        private ScriptState<object>? state;
-        private ScriptOptions options = BaseOptions.Value;
-
-        public Session(CancellationToken cancellationToken)
-        {
-            this.cancellationToken = cancellationToken;
-            globals = new NotebookGlobals(value => Capture?.Add(OutputKind.DisplayData, value));
-        }
-
-        public OutputCapture? Capture { get; set; }
-
-        public async Task RunStepsAsync(IEnumerable<CellStep> steps, IReadOnlyList<string> importChain)
-        {
-            foreach (var step in steps)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                switch (step)
-                {
-                    case ReferenceStep reference:
-                        options = options.AddReferences(reference.AssemblyPath);
-                        break;
-                    case ImportStep import:
-                        await ImportAsync(import, importChain);
-                        break;
-                    case CodeStep code:
-                        await RunCodeAsync(code);
-                        break;
-                }
-            }
-        }
-
-        private async Task ImportAsync(ImportStep import, IReadOnlyList<string> importChain)
-        {
-            if (importChain.Contains(import.NotebookPath, StringComparer.Ordinal))
-                throw new CaptioningException($"{import.Where}: #!import cycle: {string.Join(" -> ", importChain.Append(import.NotebookPath).Select(Path.GetFileName))}");
-            var imported = DibParser.Load(import.NotebookPath);
-            var chain = importChain.Append(import.NotebookPath).ToList();
-            foreach (var cell in imported.Cells.Where(c => c.Kind == CellKind.CSharp))
-                await RunStepsAsync(CellDirectives.Split(cell, imported), chain);
-        }
-
-        private async Task RunCodeAsync(CodeStep step)
-        {
-            try
-            {
-                state = state is null
-                    ? await CSharpScript.RunAsync(step.Code, options, globals, typeof(NotebookGlobals), cancellationToken)
-                    : await state.ContinueWithAsync(step.Code, options, cancellationToken);
-            }
-            catch (CompilationErrorException e)
-            {
-                throw new CellCompilationException(step, e);
-            }
-            if (state.ReturnValue is not null) Capture?.Add(OutputKind.ExecuteResult, state.ReturnValue);
-        }
-    }
-}
-
-/// <summary>A cell that did not compile; the message lists each error with its notebook line.</summary>
-public sealed class CellCompilationException : Exception
-{
-    internal CellCompilationException(CodeStep step, CompilationErrorException inner)
-        : base(Format(step, inner), inner)
-    {
-    }
-
-    private static string Format(CodeStep step, CompilationErrorException inner)
-    {
-        var lines = inner.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d =>
-        {
-            var cellLine = d.Location.GetLineSpan().StartLinePosition.Line + 1;
-            return string.Create(CultureInfo.InvariantCulture,
-                $"{step.NotebookPath} line {step.CellFileLine + cellLine - 1} (cell line {cellLine}): error {d.Id}: {d.GetMessage(CultureInfo.InvariantCulture)}");
-        });
-        return "compilation failed:\n" + string.Join('\n', lines);
     }
 }

@@ -18,8 +18,8 @@ internal sealed class ConsoleCancellation : IDisposable
         Console.CancelKeyPress += OnCancel;
     }
 
-    /// <summary>What a notebook run does on Ctrl-C: a running cell cannot be stopped from outside, so the run ends after it.</summary>
-    internal const string AfterTheRunningCell = "after the running cell ends; finished cells, epochs and stages are kept";
+    /// <summary>What a notebook run does on Ctrl-C: the kernel cancels the running cell, whose library calls stop at their next safe point.</summary>
+    internal const string TheRunningCell = "the running cell at its next safe point (between batches or images); finished cells, epochs and stages are kept";
 
     internal CancellationToken Token => source.Token;
 

@@ -88,7 +88,7 @@ internal static class DemoCommand
             var runs = new List<NotebookRun>();
             // Cells' own lines (epochs, extraction progress) are echoed to the terminal as they happen.
             var runner = new NotebookRunner { Log = Console.Out, Echo = Console.Out };
-            using var cancel = new ConsoleCancellation(ConsoleCancellation.AfterTheRunningCell);
+            using var cancel = new ConsoleCancellation(ConsoleCancellation.TheRunningCell);
             for (var i = 0; i < files.Count; i++)
             {
                 var notebook = DibParser.Load(files[i]);
@@ -96,6 +96,11 @@ internal static class DemoCommand
                 var run = runner.RunAsync(notebook, parameters, ignoreUnknownParameters: true, cancel.Token).GetAwaiter().GetResult();
                 NotebookReport.Write(run, folders.Report);
                 runs.Add(run);
+                if (cancel.Token.IsCancellationRequested)
+                {
+                    NotebookReport.WriteIndex(runs, folders.Report);
+                    cancel.Token.ThrowIfCancellationRequested();
+                }
                 if (!run.Succeeded)
                 {
                     NotebookReport.WriteIndex(runs, folders.Report);

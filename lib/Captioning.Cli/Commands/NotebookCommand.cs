@@ -3,7 +3,10 @@ using Captioning.Notebooks;
 
 namespace Captioning.Cli.Commands;
 
-/// <summary>`caption notebook run FILE.dib` and `caption notebook run-all`: execute .dib notebooks headless and write .ipynb + HTML reports.</summary>
+/// <summary>
+/// `caption notebook run FILE.dib` and `caption notebook run-all`: execute .dib notebooks headless and write .ipynb + HTML reports;
+/// `caption notebook convert FILE.dib... --out DIR`: write their unexecuted .ipynb forms (for Jupyter).
+/// </summary>
 internal static class NotebookCommand
 {
     internal static Command Create()
@@ -11,6 +14,7 @@ internal static class NotebookCommand
         var command = new Command("notebook", "Run .dib notebooks headless and write executed .ipynb files and HTML reports.");
         command.Subcommands.Add(CreateRun());
         command.Subcommands.Add(CreateRunAll());
+        command.Subcommands.Add(CreateConvert());
         return command;
     }
 
@@ -68,10 +72,7 @@ internal static class NotebookCommand
             var parameters = NotebookParameters.ParseAssignments(result.GetValue(set) ?? []);
             var notebooks = files.Select(f => DibParser.Load(InputPaths.TextFile(f, "notebook", DibExpected))).ToList();
             // One --set applies to every notebook that declares the name; a name none declares is a typo.
-            var declared = notebooks.SelectMany(n => NotebookParameters.Read(n).Select(p => p.Name)).ToHashSet();
-            var unknown = parameters.Keys.Where(k => !declared.Contains(k)).ToList();
-            if (unknown.Count > 0)
-                throw new CaptioningException($"--set {string.Join(", ", unknown)}: no notebook in '{folder}' declares it; declared parameters: {string.Join(", ", declared.Order())}");
+            RejectUndeclared(notebooks, parameters, $"no notebook in '{folder}' declares it");
             PlotlyAsset.Locate(); // the reports need it: fail before any cell runs, not after
             var runs = new List<NotebookRun>();
             foreach (var notebook in notebooks)
@@ -89,14 +90,55 @@ internal static class NotebookCommand
         return command;
     }
 
+    private static Command CreateConvert()
+    {
+        var files = new Argument<string[]>("files") { Description = "The .dib notebooks to convert.", Arity = ArgumentArity.OneOrMore };
+        var output = new Option<string>("--out") { Description = "Folder for the .ipynb files (NAME.dib becomes NAME.ipynb).", Required = true };
+        var set = SetOption();
+        set.Description = "Write this value into the parameters cell of every notebook that declares the name, e.g. --set epochs=1 (repeatable).";
+        var command = new Command("convert", "Write unexecuted Jupyter .ipynb forms of .dib notebooks (nbformat 4.5, the .NET (C#) kernel); the same input always gives the same bytes.")
+        {
+            files, output, set,
+        };
+        command.SetAction(result => CommandRunner.Run(() =>
+        {
+            var parameters = NotebookParameters.ParseAssignments(result.GetValue(set) ?? []);
+            // Every notebook is read before any is written: a bad third file leaves no half-converted folder.
+            var notebooks = (result.GetValue(files) ?? []).Select(f => DibParser.Load(InputPaths.TextFile(f, "notebook", DibExpected))).ToList();
+            RejectUndeclared(notebooks, parameters, "no notebook given declares it");
+            // As in run-all, a name applies to every notebook that declares it; the values are type-checked here.
+            notebooks = notebooks.Select(n => NotebookParameters.Apply(n, parameters, ignoreUnknown: true)).ToList();
+            var outDir = InputPaths.OutputFolder(result.GetValue(output)!, "--out");
+            Directory.CreateDirectory(outDir);
+            foreach (var notebook in notebooks)
+            {
+                var path = Path.Combine(outDir, notebook.Name + ".ipynb");
+                NotebookDocuments.WriteIpynb(notebook, path);
+                Console.WriteLine($"{notebook.Path} -> {path}");
+            }
+        }));
+        return command;
+    }
+
+    /// <summary>A --set name that none of <paramref name="notebooks"/> declares is a typo: an error listing the declared names.</summary>
+    private static void RejectUndeclared(IReadOnlyList<DibNotebook> notebooks, IReadOnlyDictionary<string, string> parameters, string why)
+    {
+        var declared = notebooks.SelectMany(n => NotebookParameters.Read(n).Select(p => p.Name)).ToHashSet();
+        var unknown = parameters.Keys.Where(k => !declared.Contains(k)).ToList();
+        if (unknown.Count > 0)
+            throw new CaptioningException($"--set {string.Join(", ", unknown)}: {why}; declared parameters: {string.Join(", ", declared.Order())}");
+    }
+
     private static NotebookRun RunOne(DibNotebook notebook, IReadOnlyDictionary<string, string> parameters, bool ignoreUnknown, string output)
     {
         Console.WriteLine($"{notebook.Name}: {notebook.Cells.Count(c => c.Kind == CellKind.CSharp)} C# cells (working directory {notebook.Folder})");
         var runner = new NotebookRunner { Log = Console.Out };
-        using var cancel = new ConsoleCancellation(ConsoleCancellation.AfterTheRunningCell);
+        using var cancel = new ConsoleCancellation(ConsoleCancellation.TheRunningCell);
         var run = runner.RunAsync(notebook, parameters, ignoreUnknown, cancel.Token).GetAwaiter().GetResult();
         var (ipynb, html) = NotebookReport.Write(run, output);
         Console.WriteLine($"  {(run.Succeeded ? "done" : "stopped")} in {run.Duration.TotalSeconds:F1} s; wrote {ipynb} and {html}");
+        // Ctrl-C: the partial report is written; the exit says "interrupted" (130), not which cell it happened to stop in.
+        cancel.Token.ThrowIfCancellationRequested();
         return run;
     }
 }

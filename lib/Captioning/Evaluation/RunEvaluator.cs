@@ -28,7 +28,8 @@ public static class RunEvaluator
     /// Evaluates <paramref name="run"/> on <paramref name="split"/>, decoding on <paramref name="device"/> (default:
     /// <see cref="TorchRuntime.DefaultDevice"/>); predictions go to &lt;run&gt;/predictions/.
     /// </summary>
-    public static EvaluationResult Evaluate(RunFolder run, Split split, DecodeOptions decode, BootstrapOptions? bootstrap = null, Device? device = null)
+    public static EvaluationResult Evaluate(RunFolder run, Split split, DecodeOptions decode, BootstrapOptions? bootstrap = null, Device? device = null,
+        CancellationToken cancellation = default)
     {
         TorchRuntime.EnsureLoaded();
         var (_, _, inputs, _) = run.ReadConfig();
@@ -50,7 +51,7 @@ public static class RunEvaluator
         using var scope = NewDisposeScope();
         using var model = run.LoadModel(device: device ?? TorchRuntime.DefaultDevice);
         var features = store.ReadIds(ids); // (N, D)
-        var decoded = CaptionDecoder.Decode(model, features, decode);
+        var decoded = CaptionDecoder.Decode(model, features, decode, cancellation: cancellation);
         var predictions = ids.Select((id, i) => new KeyValuePair<string, string>(id, vocabulary.DecodeToString(decoded[i].Tokens.Select(t => (int)t)))).ToList();
         var references = images.ToDictionary(i => i.Id, i => (IReadOnlyList<string>)i.Captions);
         var candidates = predictions.ToDictionary(p => p.Key, p => p.Value);

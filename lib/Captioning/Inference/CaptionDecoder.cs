@@ -14,9 +14,10 @@ public static class CaptionDecoder
 {
     /// <summary>
     /// Decodes one caption per row of <paramref name="features"/> (N, D, on any device; they are copied to the
-    /// model's); the model runs in eval mode without gradients.
+    /// model's); the model runs in eval mode without gradients. <paramref name="cancellation"/> is looked at before each batch.
     /// </summary>
-    public static IReadOnlyList<DecodedCaption> Decode(CaptionModel model, Tensor features, DecodeOptions options, SpecialTokenIds? ids = null)
+    public static IReadOnlyList<DecodedCaption> Decode(CaptionModel model, Tensor features, DecodeOptions options, SpecialTokenIds? ids = null,
+        CancellationToken cancellation = default)
     {
         ids ??= new SpecialTokenIds();
         options.Validate(model.Options.VocabularySize);
@@ -30,6 +31,7 @@ public static class CaptionDecoder
             var n = features.shape[0];
             for (long start = 0; start < n; start += options.BatchSize)
             {
+                cancellation.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
                 var chunk = features.narrow(0, start, Math.Min(options.BatchSize, n - start)).to(device); // (b, D)
                 results.AddRange(options.BeamSize == 1 ? Greedy(model, chunk, options, ids) : Beam(model, chunk, options, ids));

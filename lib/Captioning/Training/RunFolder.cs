@@ -241,6 +241,7 @@ public sealed class RunFolder
         var (options, _, _, _) = ReadConfig();
         var path = best ? BestCheckpointPath : LastCheckpointPath;
         if (!File.Exists(path)) throw new CaptioningException($"run '{Path}' has no {(best ? "best" : "last")} checkpoint yet ({path}); train it first");
+        ModelDefinition.EnsureLibraryCanLoad(this);
         var model = CaptionModelFactory.Create(options);
         try
         {

@@ -31,7 +31,8 @@ public static class EvaluationCache
     /// The evaluation of <paramref name="model"/>'s run: read from the cache when it was made from the same best checkpoint
     /// with the same decoding and resampling, computed with <see cref="RunEvaluator.Evaluate"/> on <paramref name="device"/>
     /// (default: <see cref="TorchRuntime.DefaultDevice"/>) and cached otherwise. The device is not part of the cache key:
-    /// it changes how fast the captions come, not which.
+    /// it changes how fast the captions come, not which. Decoding stops between batches of images when the notebook cell
+    /// running it is cancelled (<see cref="NotebookCancellation"/>).
     /// </summary>
     public static EvaluationResult EvaluateOrLoad(WorkbookFolders folders, string model, Split split, DecodeOptions decode, BootstrapOptions bootstrap,
         Action<string>? log = null, torch.Device? device = null)
@@ -44,7 +45,7 @@ public static class EvaluationCache
         // Computing writes: locked, then read again, in case another process has just written it.
         using var writing = WriterLock.Acquire(path, "evaluation cache");
         if (TryRead(path) is { } written && written.Key == key) return Reused(model, path, written, log);
-        var result = RunEvaluator.Evaluate(run, split, decode, bootstrap, device);
+        var result = RunEvaluator.Evaluate(run, split, decode, bootstrap, device, NotebookCancellation.Current);
         Directory.CreateDirectory(folders.Evaluations);
         AtomicFile.WriteAllText(path, JsonSerializer.Serialize(new CachedEvaluation(key, result), Json));
         log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"{model}: evaluated {result.Model.Images} {split.ToString().ToLowerInvariant()} images with beam {decode.BeamSize}"));

@@ -13,11 +13,13 @@ public static class WorkbookFeatures
     /// <see cref="WorkbookFolders.FeatureStore"/>. small-cnn is trained first (or reloaded when already trained on these
     /// images with these settings, see <see cref="SmallCnnTrainer.TrainOrLoad"/>); resnet18-mlnet uses its bundled ONNX weights unless <paramref name="weightsPath"/> names others; the other encoders need <paramref name="weightsPath"/>.
     /// The encoder (and small-cnn's training, unless <paramref name="smallCnn"/> names a device) runs on <paramref name="device"/>
-    /// (default: <see cref="TorchRuntime.DefaultDevice"/>).
+    /// (default: <see cref="TorchRuntime.DefaultDevice"/>). Without a <paramref name="cancellation"/> of its own, it stops when the
+    /// notebook cell running it is cancelled (<see cref="NotebookCancellation"/>); the saved batches are kept for a rerun.
     /// </summary>
     public static ExtractResult ExtractOrReuse(CaptionDataset dataset, WorkbookFolders folders, string encoder, string weightsPath = "",
         SmallCnnOptions? smallCnn = null, Action<string>? log = null, CancellationToken cancellation = default, torch.Device? device = null)
     {
+        cancellation = NotebookCancellation.Or(cancellation);
         var cnnOptions = smallCnn ?? new SmallCnnOptions();
         if (cnnOptions.Device == null) cnnOptions = cnnOptions with { Device = device };
         EncoderNames.Validate(encoder);

@@ -33,11 +33,16 @@ public static class WorkbookTraining
     /// Training runs on <paramref name="device"/> (default: <see cref="TorchRuntime.DefaultDevice"/>). A non-empty
     /// <paramref name="wordVectors"/> (GloVe or fastText text, plain or gzip) starts the word embedding from those vectors, and
     /// <paramref name="freezeEmbeddings"/> keeps the embedding as it starts; a run is resumed only with the same vectors file.
+    /// Without a <paramref name="cancellation"/> of its own, it stops between batches when the notebook cell running it is
+    /// cancelled (<see cref="NotebookCancellation"/>); finished epochs are kept. <paramref name="define"/> builds the model instead
+    /// of the library (a class defined in a notebook cell); the run then records whether it computes what the library's model of
+    /// <paramref name="architecture"/> computes (<see cref="ModelDefinition"/>), which later sessions need to reload it.
     /// </summary>
     public static TrainedRun TrainOrResume(WorkbookFolders folders, string dataDir, string encoder, string architecture, TrainingPreset preset,
         int epochs = 0, LossCurves? curves = null, Action<string>? log = null, CancellationToken cancellation = default, torch.Device? device = null,
-        string wordVectors = "", bool freezeEmbeddings = false)
+        string wordVectors = "", bool freezeEmbeddings = false, Func<CaptionModelOptions, CaptionModel>? define = null)
     {
+        cancellation = NotebookCancellation.Or(cancellation);
         var shape = preset.Model with { Architecture = CaptionModelOptions.ParseArchitecture(architecture) };
         if (epochs < 0) throw new CaptioningException($"epochs must be 0 (the preset's {preset.Training.Epochs}) or more, got {epochs}");
         var training = (preset.Training with { Epochs = epochs > 0 ? epochs : preset.Training.Epochs, FreezeEmbeddings = freezeEmbeddings }).Validate();
@@ -76,8 +81,10 @@ public static class WorkbookTraining
         try
         {
             TorchRuntime.ManualSeed(training.Seed);
-            using var model = CaptionModelFactory.Create(options);
+            using var model = define?.Invoke(options) ?? CaptionModelFactory.Create(options);
             model.to(device ?? TorchRuntime.DefaultDevice);
+            // The trainer reseeds at every epoch, so the check's draws (the library model's initialisation) change nothing it does.
+            if (define != null) Record(ModelDefinition.Check(model, options), run, log);
             vectors?.CopyInto(model);
             var parameters = model.ParameterCount();
             log?.Invoke(string.Create(CultureInfo.InvariantCulture,
@@ -94,6 +101,15 @@ public static class WorkbookTraining
             train.Features.Dispose();
             dev.Features.Dispose();
         }
+    }
+
+    private static void Record(ModelDefinition definition, RunFolder run, Action<string>? log)
+    {
+        definition.WriteTo(run);
+        log?.Invoke(definition.MatchesLibrary
+            ? $"{definition.Architecture}: {definition.Type} (defined in the notebook) computes what the library's {definition.Architecture} model computes; later notebooks reload it as that"
+            : $"{definition.Architecture}: {definition.Type} (defined in the notebook) differs from the library's {definition.Architecture} model ({definition.Difference}); " +
+              "only this session can decode with it, notebooks 04 and 05 will refuse the run");
     }
 
     private static TrainedRun Finished(RunFolder run, string architecture, ModelShape shape, TrainingOptions training, LossCurves? curves, Action<string>? log)

@@ -135,6 +135,15 @@ public class CliErrorTests(CliErrorFixture files) : NativeLeakGuard, IClassFixtu
         ("notebook run-all", Unreadable, ["notebook", "run-all", "--dir", "{root}/afile.txt", "--out", "{root}/o"], "{root}/afile.txt"),
         ("notebook run-all", Output, ["notebook", "run-all", "--dir", "{root}/nbs", "--out", "{root}/afile.txt/o"], "{root}/afile.txt"),
 
+        ("notebook convert", Missing, ["notebook", "convert", "{root}/nbs/01-a.dib", "{root}/nope.dib", "--out", "{root}/o"], "{root}/nope.dib"),
+        ("notebook convert", Missing, ["notebook", "convert", "--out", "{root}/o"], "(files)"),
+        ("notebook convert", BadValue, ["notebook", "convert", "{root}/afile.txt", "--out", "{root}/o"], "{root}/afile.txt"),
+        ("notebook convert", BadValue, ["notebook", "convert", "{root}/nbs/01-a.dib", "--set", "nope=1", "--out", "{root}/o"], "--set nope: no notebook given declares it"),
+        ("notebook convert", BadValue, ["notebook", "convert", "{root}/nbs/01-a.dib", "--set", "epochs=many", "--out", "{root}/o"], "epochs"),
+        ("notebook convert", Unreadable, ["notebook", "convert", "{root}/garbage.bin", "--out", "{root}/o"], "{root}/garbage.bin"),
+        ("notebook convert", Unreadable, ["notebook", "convert", "{root}/nbsbad/01-x.dib", "--out", "{root}/o"], "{root}/nbsbad/01-x.dib"),
+        ("notebook convert", Output, ["notebook", "convert", "{root}/nbs/01-a.dib", "--out", "{root}/afile.txt/o"], "{root}/afile.txt"),
+
         ("report png", Missing, ["report", "png", "{root}/nope.html", "{root}/o.png"], "{root}/nope.html"),
         ("report png", BadValue, ["report", "png", "{root}/page.html", "{root}/o.png", "--width", "5"], "--width"),
         ("report png", Unreadable, ["report", "png", "{root}/adir", "{root}/o.png"], "{root}/adir"),

@@ -44,25 +44,27 @@ public class DemoResumeTests
     }
 
     [Fact]
-    public void Demo_CtrlC_StopsAfterTheRunningCellAndSaysHowToContinue()
+    public void Demo_CtrlC_StopsTheRunningCellAtItsNextBatchAndKeepsWhatItSaved()
     {
         using var temp = new TempFolder();
         var dir = Path.Combine(temp.Path, "interrupted");
         var folders = new WorkbookFolders(dir);
         var store = folders.FeatureStore(EncoderNames.SmallCnn);
+        var batch = new ExtractOptions().BatchSize;
         // Ctrl-C arrives in notebook 02's extraction cell, held once its first batch is saved.
-        using var process = HeldProcess.StartAndWait(TestHold.ExtractionSaved(store, new ExtractOptions().BatchSize, 120), Demo(dir));
+        using var process = HeldProcess.StartAndWait(TestHold.ExtractionSaved(store, batch, 120), Demo(dir));
         process.Interrupt();
         var (code, stdout, stderr) = process.Finish();
 
         Assert.Equal(130, code);
-        Assert.Contains("stopping after the running cell ends; finished cells, epochs and stages are kept (Ctrl-C again to abort at once)...", stderr);
+        Assert.Contains("stopping the running cell at its next safe point (between batches or images); finished cells, epochs and stages are kept (Ctrl-C again to abort at once)...", stderr);
         Assert.Contains("interrupted; finished work is kept, rerun the same command to resume", stderr);
-        // The running cell ended normally (the store is complete), and nothing after it ran.
+        // The cell stopped at the next batch (the store is not complete), keeping the saved batch for a rerun, and nothing after it ran.
         Assert.Contains("[demo 3/", stderr);
-        Assert.Contains($"wrote '{store}': 120 extracted now, 0 resumed, 0 skipped", stdout);
-        Assert.True(File.Exists(store), "the running extraction cell did not finish");
-        Assert.False(File.Exists(FeatureStoreWriter.PartialPath(store)));
+        Assert.DoesNotContain($"wrote '{store}'", stdout);
+        Assert.False(File.Exists(store), "the running extraction cell ran to the end instead of stopping");
+        Assert.True(File.Exists(FeatureStoreWriter.PartialPath(store)), "the saved batch was not kept");
+        Assert.Contains("the cell was cancelled (Ctrl-C); the work it finished is kept", File.ReadAllText(Path.Combine(folders.Report, "02-feature-extraction.ipynb")));
         Assert.DoesNotContain("[demo 4/", stderr);
         Assert.False(Directory.Exists(folders.Runs), "notebook 03 started training");
         Assert.True(File.Exists(Path.Combine(dir, "data", "Flickr8k_text", "Flickr8k.token.txt")), "stage 1's dataset was not kept");

@@ -1,4 +1,5 @@
 using Captioning.Cli;
+using Captioning.Notebooks;
 using Captioning.Tests.Notebooks;
 using Xunit;
 
@@ -37,6 +38,25 @@ public class NotebookCommandTests(NotebookFolder folder) : IClassFixture<Noteboo
         Assert.True(index.IndexOf("01-first", StringComparison.Ordinal) < index.IndexOf("02-second", StringComparison.Ordinal));
         Assert.True(File.Exists(Path.Combine(output, "plotly.min.js")));
         Assert.False(File.Exists(Path.Combine(output, "notes.html")));
+    }
+
+    [Fact]
+    public void Convert_SetWritesEachValueIntoEveryNotebookThatDeclaresIt()
+    {
+        var dir = Path.Combine(folder.Root, "convert-set");
+        Directory.CreateDirectory(dir);
+        var first = Path.Combine(dir, "01-a.dib");
+        var second = Path.Combine(dir, "02-b.dib");
+        File.WriteAllText(first, "#!csharp\n// parameters\nint images = 1000;\nstring workDir = \"../runs/workbook\";\n#!csharp\nimages");
+        File.WriteAllText(second, "#!csharp\n// parameters\nint epochs = 0;\nstring workDir = \"../runs/workbook\";");
+        var output = Path.Combine(folder.Root, "convert-set-out");
+        Assert.Equal(0, Caption("notebook", "convert", first, second, "--out", output, "--set", "images=120", "--set", "workDir=/tmp/w \"x\""));
+        var a = NotebookDocuments.Load(Path.Combine(output, "01-a.ipynb"));
+        var b = NotebookDocuments.Load(Path.Combine(output, "02-b.ipynb"));
+        Assert.Equal(new[] { "120", "\"/tmp/w \\\"x\\\"\"" }, NotebookParameters.Read(a).Select(p => p.Literal));
+        // 02 declares no images: it keeps its own values but for workDir.
+        Assert.Equal(new[] { "0", "\"/tmp/w \\\"x\\\"\"" }, NotebookParameters.Read(b).Select(p => p.Literal));
+        Assert.Equal("images", a.Cells[1].Source);
     }
 
     [Fact]

@@ -8,7 +8,7 @@ public sealed class NotebookFolder : IDisposable
     /// <summary>The folder path.</summary>
     public string Root { get; } = Directory.CreateTempSubdirectory("caption-notebooks-").FullName;
 
-    /// <summary>One runner for the class: Roslyn's first compile costs a second or two, later ones far less.</summary>
+    /// <summary>One runner for the class (each run starts its own kernel session).</summary>
     public NotebookRunner Runner { get; } = new();
 
     /// <summary>Writes a notebook made of C# cells (and markdown cells starting with "md:") and parses it.</summary>

@@ -97,38 +97,17 @@ public class NotebookRunnerTests(NotebookFolder folder) : IClassFixture<Notebook
     {
         var notebook = folder.Write("missingref.dib", "#r \"bin/Missing.dll\"\nvar a = 1;");
         var run = await folder.Runner.RunAsync(notebook);
-        Assert.Equal(
-            $"{notebook.Path} line 7: #r target '{Path.Combine(folder.Root, "bin", "Missing.dll")}' does not exist; build it with environment/setup",
+        Assert.Equal($"compilation failed:\n{notebook.Path} line 7 (cell line 1): error CS0006: Metadata file 'bin/Missing.dll' could not be found",
             run.FailedCell!.Error);
     }
 
     [Fact]
-    public async Task Run_FailsForUnsupportedMagicCommand()
+    public async Task Run_FailsForUnknownMagicCommandNamingItsLine()
     {
-        var notebook = folder.Write("magic.dib", "#!time\nvar a = 1;", "#!whos");
+        var notebook = folder.Write("magic.dib", "var a = 1;", "#!whos");
         var run = await folder.Runner.RunAsync(notebook);
         Assert.Equal(2, run.FailedCell!.Cell.Number);
-        Assert.Equal($"{notebook.Path} line 12: magic command '#!whos' is not supported by the notebook runner; it supports #r \"file.dll\", #!import file.dib and #!time",
-            run.FailedCell.Error);
-    }
-
-    [Fact]
-    public async Task Run_ImportRunsTheOtherNotebookInline()
-    {
-        folder.Write("shared-setup.dib", "md:# Setup", "var shared = 7;", "Console.WriteLine(\"setup ran\");");
-        var notebook = folder.Write("importer.dib", "#!import shared-setup.dib\nshared + 1");
-        var run = await folder.Runner.RunAsync(notebook);
-        Assert.True(run.Succeeded, run.FailureSummary());
-        Assert.Equal(["setup ran\n", "8"], run.Cells[0].Outputs.Select(Plain));
-    }
-
-    [Fact]
-    public async Task Run_FailsForImportCycle()
-    {
-        folder.Write("cycle-b.dib", "#!import cycle-a.dib");
-        var notebook = folder.Write("cycle-a.dib", "#!import cycle-b.dib");
-        var run = await folder.Runner.RunAsync(notebook);
-        Assert.EndsWith("#!import cycle: cycle-a.dib -> cycle-b.dib -> cycle-a.dib", run.FailedCell!.Error);
+        Assert.Equal($"{notebook.Path} line 11 (cell line 1): error DNI101: Unknown magic command '#!whos'", run.FailedCell.Error);
     }
 
     [Fact]

@@ -7,11 +7,12 @@ namespace Captioning.Tests.Notebooks;
 public sealed class NotebookTorchTests(NotebookFolder folder) : NativeLeakGuard, IClassFixture<NotebookFolder>
 {
     [Fact]
-    public async Task Run_CellsCanUseTorchSharpWithoutReferencingIt()
+    public async Task Run_CellsUseTorchSharpAfterTheSetupReferenceAlone()
     {
-        // No #r for TorchSharp: the runner references it, as the workbook's own API speaks torch.Tensor.
+        // No #r for TorchSharp: the library's reference brings it, as in the workbook's setup cells.
+        var relative = Path.GetRelativePath(folder.Root, typeof(TorchRuntime).Assembly.Location);
         var notebook = folder.Write("torch.dib",
-            "using TorchSharp;\nusing static TorchSharp.torch;",
+            $"#r \"{relative}\"\nusing TorchSharp;\nusing static TorchSharp.torch;",
             "float total;\nusing (var scope = torch.NewDisposeScope())\n{\n    var x = torch.arange(6, dtype: ScalarType.Float32).reshape(2, 3); // (2, 3)\n    total = x.matmul(torch.ones(3)).sum().item<float>();\n}\ntotal");
         var run = await folder.Runner.RunAsync(notebook);
         Assert.True(run.Succeeded, run.FailureSummary());

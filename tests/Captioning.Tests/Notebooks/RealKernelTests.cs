@@ -5,69 +5,99 @@ using Xunit;
 namespace Captioning.Tests.Notebooks;
 
 /// <summary>
-/// Notebook 01 in a real .NET Interactive kernel in its own process (`dotnet repl`, pinned in the
-/// repository's tool manifest), with nothing but its setup cell's <c>#r</c> of Captioning.dll: the
-/// library must bring TorchSharp's natives along by itself (TorchRuntime's preload).
+/// The five workbook notebooks in a real .NET Interactive kernel in its own process (`dotnet repl`, pinned in the
+/// repository's tool manifest), one after another from their folder, with their default parameters, nothing but the
+/// setup cell's <c>#r</c> of Captioning.dll (the library brings TorchSharp's natives along by itself: TorchRuntime's
+/// preload), and a small work folder.
 /// </summary>
 public sealed class RealKernelTests
 {
+    private const string Reference = "#r \"../lib/Captioning.Cli/bin/Release/net10.0/Captioning.dll\"";
+
     [Fact]
     [Trait("Category", "Slow")]
-    public async Task Notebook01_RunsGreenUnderDotnetRepl_WithOnlyItsSetupReference()
+    public async Task FiveNotebooks_RunGreenUnderDotnetRepl_InOrderWithDefaultParameters()
     {
         var root = RepoPaths.Root();
-        var text = File.ReadAllText(Path.Combine(root, "notebooks", "01-data-preparation.dib"));
-        const string reference = "#r \"../lib/Captioning.Cli/bin/Release/net10.0/Captioning.dll\"";
-        Assert.Equal(1, text.Split('\n').Count(line => line.TrimStart().StartsWith("#r ", StringComparison.Ordinal)));
-        Assert.Contains(reference, text);
-        var work = Directory.CreateTempSubdirectory("repl-01-");
+        var dll = Path.Combine(root, "lib", "Captioning.Cli", "bin", "Release", "net10.0", "Captioning.dll");
+        Assert.True(File.Exists(dll), $"build first: {dll} is missing");
+        // Under the repository (runs/ is git-ignored), so that `dotnet repl` finds the tool manifest from the notebooks' folder.
+        var work = Path.Combine(root, "runs", "repl-test-" + Guid.NewGuid().ToString("N")[..8]);
+        var notebooks = Path.Combine(work, "notebooks");
+        Directory.CreateDirectory(notebooks);
         try
         {
-            // The same notebook, placed elsewhere: its one #r made absolute, its work folder and size made small.
-            var dll = Path.Combine(root, "lib", "Captioning.Cli", "bin", "Release", "net10.0", "Captioning.dll");
-            Assert.True(File.Exists(dll), $"build first: {dll} is missing");
-            var copy = text.Replace(reference, $"#r \"{dll}\"")
-                .Replace("string workDir = \"../runs/workbook\";", $"string workDir = \"{work.FullName}/work\";")
-                .Replace("int images = 1000;", "int images = 48;");
-            Assert.NotEqual(text.Length, copy.Length);
-            var notebook = Path.Combine(work.FullName, "01.dib");
-            File.WriteAllText(notebook, copy);
-            var output = Path.Combine(work.FullName, "01.ipynb");
-
-            var start = new ProcessStartInfo("dotnet", ["repl", "--run", notebook, "--exit-after-run", "--output-format", "ipynb", "--output-path", output])
+            var files = WorkbookNotebooksFixture.NotebookFiles();
+            Assert.Equal(5, files.Count);
+            foreach (var file in files)
             {
-                WorkingDirectory = root, // where the tool manifest pins dotnet-repl
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            start.Environment["DOTNET_INTERACTIVE_CLI_TELEMETRY_OPTOUT"] = "1";
-            start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-            using var repl = Process.Start(start)!;
-            var stdout = repl.StandardOutput.ReadToEndAsync();
-            var stderr = repl.StandardError.ReadToEndAsync();
-            using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-            await repl.WaitForExitAsync(limit.Token);
-            var (outText, errText) = (await stdout, await stderr);
-            Assert.True(repl.ExitCode == 0,
-                $"dotnet repl exited with {repl.ExitCode} (2: a cell failed; 'could not execute' or 'command not found': run environment/setup --test-deps, which restores the tool):\n{outText}\n{errText}");
+                var text = File.ReadAllText(file);
+                Assert.Equal(1, text.Split('\n').Count(line => line.TrimStart().StartsWith("#r ", StringComparison.Ordinal)));
+                Assert.Contains(Reference, text);
+                // The same notebook one folder deeper: its one #r made absolute, its work folder beside it, notebook 01's image count small.
+                var copy = text.Replace(Reference, $"#r \"{dll}\"")
+                    .Replace("string workDir = \"../runs/workbook\";", "string workDir = \"../work\";  ")
+                    .Replace("int images = 1000;", "int images = 120; ");
+                Assert.NotEqual(text, copy);
+                File.WriteAllText(Path.Combine(notebooks, Path.GetFileName(file)), copy);
+            }
 
-            using var ipynb = JsonDocument.Parse(File.ReadAllText(output));
-            var outputs = ipynb.RootElement.GetProperty("cells").EnumerateArray()
-                .Where(c => c.TryGetProperty("outputs", out _))
-                .SelectMany(c => c.GetProperty("outputs").EnumerateArray())
-                .ToList();
-            Assert.DoesNotContain(outputs, o => o.GetProperty("output_type").GetString() == "error");
-            var streams = string.Concat(outputs.Where(o => o.GetProperty("output_type").GetString() == "stream")
-                .SelectMany(o => o.GetProperty("text").EnumerateArray().Select(t => t.GetString())));
-            Assert.Contains("generated 48 synthetic images", streams);
-            Assert.Contains("cleaned: ", streams);
-            // The plots (caption lengths, word frequencies, sample gallery) reach the kernel as HTML.
-            Assert.True(outputs.Count(o => o.GetProperty("output_type").GetString() == "display_data"
-                                           && o.GetProperty("data").TryGetProperty("text/html", out _)) >= 3);
+            var streams = new Dictionary<string, string>();
+            var html = new Dictionary<string, string>();
+            foreach (var file in files)
+            {
+                var name = Path.GetFileNameWithoutExtension(file);
+                var outputs = await Run(notebooks, name);
+                Assert.DoesNotContain(outputs, o => o.GetProperty("output_type").GetString() == "error");
+                streams[name] = string.Concat(outputs.Where(o => o.GetProperty("output_type").GetString() == "stream")
+                    .SelectMany(o => o.GetProperty("text").EnumerateArray().Select(t => t.GetString())));
+                html[name] = string.Concat(outputs.Where(o => o.TryGetProperty("data", out var data) && data.TryGetProperty("text/html", out _))
+                    .SelectMany(o => Lines(o.GetProperty("data").GetProperty("text/html"))));
+            }
+
+            Assert.Contains("generated 120 synthetic images", streams["01-data-preparation"]);
+            Assert.Contains("cleaned: ", streams["01-data-preparation"]);
+            Assert.Contains("caption-gallery", html["01-data-preparation"]);
+            Assert.Contains("small-cnn.feat': 120 images x 288 values from small-cnn", streams["02-feature-extraction"]);
+            Assert.Contains("merge: TutorialMergeModel (defined in the notebook) computes what the library's merge model computes", streams["03-merge-vs-inject"]);
+            Assert.Contains("par-inject epoch 1/", streams["03-merge-vs-inject"]);
+            Assert.Contains("Test-split scores by model", html["04-evaluation"]);
+            Assert.Equal(3, streams["05-caption-new-photos"].Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.StartsWith("synth_", StringComparison.Ordinal)));
         }
         finally
         {
-            work.Delete(recursive: true);
+            Directory.Delete(work, recursive: true);
         }
     }
+
+    // Runs one notebook with `dotnet repl` from the notebooks' folder; returns the outputs of its executed .ipynb.
+    private static async Task<List<JsonElement>> Run(string folder, string name)
+    {
+        var output = Path.Combine(folder, name + ".out.ipynb");
+        var start = new ProcessStartInfo("dotnet", ["repl", "--run", name + ".dib", "--exit-after-run", "--output-format", "ipynb", "--output-path", output])
+        {
+            WorkingDirectory = folder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["DOTNET_INTERACTIVE_CLI_TELEMETRY_OPTOUT"] = "1";
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        using var repl = Process.Start(start)!;
+        var stdout = repl.StandardOutput.ReadToEndAsync();
+        var stderr = repl.StandardError.ReadToEndAsync();
+        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(10));
+        await repl.WaitForExitAsync(limit.Token);
+        var (outText, errText) = (await stdout, await stderr);
+        Assert.True(repl.ExitCode == 0,
+            $"{name}: dotnet repl exited with {repl.ExitCode} (2: a cell failed; 'could not execute' or 'command not found': run environment/setup --test-deps, which restores the tool):\n{outText}\n{errText}");
+        using var ipynb = JsonDocument.Parse(File.ReadAllText(output));
+        return ipynb.RootElement.GetProperty("cells").EnumerateArray()
+            .Where(c => c.TryGetProperty("outputs", out _))
+            .SelectMany(c => c.GetProperty("outputs").EnumerateArray())
+            .Select(o => o.Clone())
+            .ToList();
+    }
+
+    private static IEnumerable<string?> Lines(JsonElement value) =>
+        value.ValueKind == JsonValueKind.Array ? value.EnumerateArray().Select(v => v.GetString()) : [value.GetString()];
 }

@@ -76,6 +76,30 @@ public class WorkbookNotebookTests(WorkbookNotebooksFixture fixture) : IClassFix
     }
 
     [Fact]
+    public void MergeVsInject_TrainsTheCellsModelToTheLibraryMergeModelsLosses()
+    {
+        fixture.Succeeded("03-merge-vs-inject");
+        var folders = new WorkbookFolders(fixture.WorkDir);
+        var cellRun = folders.Run("merge");
+        // Notebook 03 trained the class its model cell defines, and found it equal to the library's merge model.
+        Assert.Equal(new Captioning.Models.ModelDefinition("TutorialMergeModel", "merge", true, null), Captioning.Models.ModelDefinition.Read(cellRun));
+
+        // The library's merge model with the notebook's recipe and seed, trained on the same features in another folder.
+        using var temp = new Captioning.Tests.Data.TempFolder();
+        var library = new WorkbookFolders(temp.Path);
+        Directory.CreateDirectory(library.Root);
+        File.Copy(folders.FeatureStore("small-cnn"), library.FeatureStore("small-cnn"));
+        var preset = TrainingPreset.Demo;
+        var recipe = preset with { Model = preset.Model with { Dropout = 0.2, ImageDropout = 0.1 } };
+        var trained = WorkbookTraining.TrainOrResume(library, WorkbookData.Directory(folders, ""), "small-cnn", "merge", recipe, epochs: 1);
+        var expected = Assert.Single(trained.History);
+        var actual = Assert.Single(cellRun.ReadMetrics());
+        Assert.Equal(expected.TrainLoss, actual.TrainLoss, 6);
+        Assert.Equal(expected.ValidationLoss, actual.ValidationLoss, 6);
+        Assert.False(File.Exists(Captioning.Models.ModelDefinition.PathOf(library.Run("merge"))));
+    }
+
+    [Fact]
     public void MergeVsInject_RerunSkipsFinishedTraining()
     {
         Assert.NotNull(fixture.Rerun);
