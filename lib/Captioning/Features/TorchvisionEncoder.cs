@@ -6,7 +6,8 @@ namespace Captioning.Features;
 /// <summary>
 /// Common base of the encoders built from a TorchVision classifier (<c>torchvision.models.*</c>): the
 /// classifier's layers are adopted under their own names, so the state-dict keys equal torchvision's
-/// (PyTorch's) and a torchvision state dict loads key for key, minus <see cref="IgnoredWeightKeys"/>.
+/// (PyTorch's) and a torchvision state dict loads key for key, minus <see cref="IgnoredWeightKeys"/>. An encoder whose
+/// layers TorchVision does not offer (<see cref="MlNetResNet18Encoder"/>) registers its own under torchvision's names instead.
 /// </summary>
 public abstract class TorchvisionEncoder : nn.Module<Tensor, Tensor>, IImageEncoder
 {

@@ -50,4 +50,29 @@ public sealed partial class BenchComparePytorchTests : NativeLeakGuard
             Assert.True(double.IsFinite(ratio) && ratio > 0, $"ratio {ratio} in: {m.Value}");
         }
     }
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    [Trait("Category", "Oracle")]
+    public void Bench_ComparePytorchExtractResNet18MlNetBuildsTheNetworkFromTheOnnxFile()
+    {
+        var (code, output, error) = CliRunner.Run("bench", "--compare-pytorch", "--workload", "extract", "--encoder", "resnet18-mlnet",
+            "--iterations", "1", "--warmup", "0", "--threads", "1");
+        Assert.True(code == 0, error);
+        var lines = output.Replace("\r\n", "\n").Split('\n');
+        using (var ours = JsonDocument.Parse(lines[0]))
+        {
+            Assert.Equal("extract", ours.RootElement.GetProperty("workload").GetString());
+            Assert.Equal("images/s", ours.RootElement.GetProperty("unit").GetString());
+        }
+        using (var theirs = JsonDocument.Parse(lines[1]))
+        {
+            Assert.Equal("resnet18-mlnet", theirs.RootElement.GetProperty("variant").GetString());
+            Assert.Equal("images/s", theirs.RootElement.GetProperty("unit").GetString());
+        }
+        var row = Row().Match(lines.Single(l => l.StartsWith("| extract |", StringComparison.Ordinal)));
+        Assert.True(row.Success, output);
+        Assert.Equal("resnet18-mlnet", row.Groups[2].Value);
+        Assert.True(double.Parse(row.Groups[7].Value, CultureInfo.InvariantCulture) > 0, row.Value);
+    }
 }
