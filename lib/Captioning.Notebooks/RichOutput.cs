@@ -1,4 +1,6 @@
 using System.Reflection;
+using Captioning.Reports;
+using Microsoft.Data.Analysis;
 
 namespace Captioning.Notebooks;
 
@@ -6,7 +8,8 @@ namespace Captioning.Notebooks;
 /// Turns a value into a MIME bundle. HTML comes from a ToHtml() method of an interface named
 /// Captioning.Reports.IHtmlRenderable and PNG from Captioning.Reports.IPngRenderable's ToPng();
 /// both are matched by name, because a notebook's `#r` may load its own copy of the library
-/// whose interface types are not the runner's. text/plain (ToString) is always present.
+/// whose interface types are not the runner's. A DataFrame gets the kernel's table (<see cref="FrameHtml"/>).
+/// text/plain (ToString) is always present.
 /// </summary>
 public static class RichOutput
 {
@@ -19,6 +22,7 @@ public static class RichOutput
         var bundle = new Dictionary<string, string> { ["text/plain"] = PlainText(value) };
         if (value is null) return bundle;
         if (Invoke(value, HtmlInterface, "ToHtml") is string html) bundle["text/html"] = html;
+        else if (value is DataFrame frame) bundle["text/html"] = FrameHtml.ToHtml(frame);
         if (Invoke(value, PngInterface, "ToPng") is byte[] png) bundle["image/png"] = Convert.ToBase64String(png);
         return bundle;
     }
