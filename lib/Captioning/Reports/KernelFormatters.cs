@@ -38,7 +38,7 @@ public static class KernelFormatters
 
     // Separate, so that a missing Formatting assembly fails when this method is compiled, inside the catch above.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void Register()
+    internal static void Register()
     {
         Formatter.Register<DataFrame>((frame, writer) => writer.Write(FrameHtml.ToHtml(frame)), HtmlFormatter.MimeType);
         Formatter.Register<DataFrame>((frame, writer) => writer.Write(frame.ToString()), PlainTextFormatter.MimeType);
