@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Captioning.Reports;
@@ -62,7 +61,7 @@ public sealed partial class RealKernelDisplayTests
             var notebook = Path.Combine(work.FullName, "display.dib");
             File.WriteAllText(notebook, $"#!csharp\n\n#r \"{dll}\"\n\n" + Cells + "\n");
             var output = Path.Combine(work.FullName, "display.ipynb");
-            var (code, log) = await Repl(root, notebook, output);
+            var (code, log) = await DotnetRepl.RunAsync(notebook, output);
             Assert.True(code == 0, $"dotnet repl exited with {code} (2: a cell failed; 'command not found': run environment/setup --test-deps):\n{log}");
             var text = File.ReadAllText(output);
             var html = OfflinePages.NotebookHtml(text);
@@ -101,23 +100,5 @@ public sealed partial class RealKernelDisplayTests
         {
             work.Delete(recursive: true);
         }
-    }
-
-    private static async Task<(int Code, string Log)> Repl(string root, string notebook, string output)
-    {
-        var start = new ProcessStartInfo("dotnet", ["repl", "--run", notebook, "--exit-after-run", "--output-format", "ipynb", "--output-path", output])
-        {
-            WorkingDirectory = root, // where the tool manifest pins dotnet-repl
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["DOTNET_INTERACTIVE_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        using var repl = Process.Start(start)!;
-        var stdout = repl.StandardOutput.ReadToEndAsync();
-        var stderr = repl.StandardError.ReadToEndAsync();
-        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await repl.WaitForExitAsync(limit.Token);
-        return (repl.ExitCode, await stdout + "\n" + await stderr);
     }
 }
