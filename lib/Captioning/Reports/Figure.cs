@@ -53,7 +53,9 @@ public sealed class Figure : IHtmlRenderable
         get
         {
             KernelFormatters.EnsureRegistered();
-            var chart = Plotly.NET.Chart.combine(traces.Select(t => t.Build()));
+            var chart = traces.Count == 0
+                ? GenericChart.ofTraceObjects(false, Array.Empty<Trace>()) // combine refuses an empty list
+                : Plotly.NET.Chart.combine(traces.Select(t => t.Build()));
             return Plotly.NET.Chart.withLayout(FigureLayout.Of(this, traces.Select(t => t.Type).ToList())).Invoke(chart);
         }
     }

@@ -29,9 +29,9 @@ public static class KernelFormatters
             {
                 Register();
             }
-            catch (Exception e) when (e is FileNotFoundException or FileLoadException or TypeLoadException)
+            catch (Exception e) when (e is FileNotFoundException or FileLoadException or TypeLoadException or MissingMethodException)
             {
-                // Not in a kernel that can load Formatting: values still have their ToString.
+                // No Formatting this library can use (not in a kernel, or another build of it): values keep their ToString.
             }
         }
     }

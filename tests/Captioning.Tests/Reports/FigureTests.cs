@@ -111,6 +111,14 @@ public class FigureTests
     }
 
     [Fact]
+    public void ToJson_OfAnEmptyFigureHasNoTraces()
+    {
+        var json = Parse(new Figure("nothing yet"));
+        Assert.Empty(Traces(json));
+        Assert.Equal("nothing yet", (string?)json["layout"]!["title"]!["text"]);
+    }
+
+    [Fact]
     public void AddLine_ThrowsForLengthMismatchNamingTheTrace()
     {
         var e = Assert.Throws<CaptioningException>(() => new Figure().AddLine("merge", [1, 2, 3], [1, 2]));
