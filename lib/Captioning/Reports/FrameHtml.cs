@@ -6,8 +6,9 @@ namespace Captioning.Reports;
 
 /// <summary>
 /// A <see cref="DataFrame"/> as a readable HTML table: a header of column names, the row index, numbers
-/// right-aligned with five significant digits, missing values as an en dash, and the first
-/// <see cref="MaxRows"/> rows with a line saying how many more there are.
+/// right-aligned with up to three decimals (three significant digits below 0.01), missing values as an en
+/// dash, cells on one line (a wide frame scrolls sideways), and the first <see cref="MaxRows"/> rows with a
+/// line saying how many more there are.
 /// </summary>
 public static class FrameHtml
 {
@@ -19,7 +20,7 @@ public static class FrameHtml
     {
         var rows = frame.Rows.Count;
         var shown = Math.Min(rows, MaxRows);
-        var html = new StringBuilder("<div class=\"data-frame\" style=\"overflow-x:auto\"><table class=\"data-frame\"><thead><tr><th></th>");
+        var html = new StringBuilder("<div class=\"data-frame\" style=\"overflow-x:auto\"><table class=\"data-frame\" style=\"white-space:nowrap\"><thead><tr><th></th>");
         foreach (var column in frame.Columns) html.Append("<th>").Append(Html.Escape(column.Name)).Append("</th>");
         html.Append("</tr></thead><tbody>");
         for (long row = 0; row < shown; row++)
@@ -38,15 +39,20 @@ public static class FrameHtml
         return html.Append("</p></div>").ToString();
     }
 
-    /// <summary>One cell as text: numbers invariant with five significant digits, null as an en dash.</summary>
+    /// <summary>One cell as text: numbers invariant with up to three decimals (three significant digits below 0.01), null as an en dash.</summary>
     public static string Cell(object? value) => value switch
     {
         null => "–",
-        double d => double.IsFinite(d) ? d.ToString("G5", CultureInfo.InvariantCulture) : "–",
-        float f => float.IsFinite(f) ? f.ToString("G5", CultureInfo.InvariantCulture) : "–",
+        double d => Number(d),
+        float f => Number(f),
         IFormattable number => number.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",
     };
+
+    private static string Number(double value) =>
+        !double.IsFinite(value) ? "–"
+        : value != 0 && Math.Abs(value) < 0.01 ? value.ToString("G3", CultureInfo.InvariantCulture)
+        : value.ToString("0.###", CultureInfo.InvariantCulture);
 
     private static bool IsNumber(Type type) => type.IsPrimitive && type != typeof(bool) && type != typeof(char) || type == typeof(decimal);
 }

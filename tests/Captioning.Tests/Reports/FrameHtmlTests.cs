@@ -10,12 +10,13 @@ public class FrameHtmlTests
     public void ToHtml_WritesHeaderIndexAndRightAlignedNumbers()
     {
         var frame = new DataFrame(new StringDataFrameColumn("model", ["merge", "a<b"]), new DoubleDataFrameColumn("CIDEr-D", [12.345678, null]),
+            new DoubleDataFrameColumn("rate", [0.0005, 2]),
             new Int32DataFrameColumn("epoch", [1, 2]));
         Assert.Equal(
-            "<div class=\"data-frame\" style=\"overflow-x:auto\"><table class=\"data-frame\"><thead><tr><th></th><th>model</th><th>CIDEr-D</th><th>epoch</th></tr></thead><tbody>" +
-            "<tr><th>0</th><td>merge</td><td style=\"text-align:right\">12.346</td><td style=\"text-align:right\">1</td></tr>" +
-            "<tr><th>1</th><td>a&lt;b</td><td style=\"text-align:right\">–</td><td style=\"text-align:right\">2</td></tr>" +
-            "</tbody></table><p class=\"data-frame-size\">2 rows x 3 columns</p></div>",
+            "<div class=\"data-frame\" style=\"overflow-x:auto\"><table class=\"data-frame\" style=\"white-space:nowrap\"><thead><tr><th></th><th>model</th><th>CIDEr-D</th><th>rate</th><th>epoch</th></tr></thead><tbody>" +
+            "<tr><th>0</th><td>merge</td><td style=\"text-align:right\">12.346</td><td style=\"text-align:right\">0.0005</td><td style=\"text-align:right\">1</td></tr>" +
+            "<tr><th>1</th><td>a&lt;b</td><td style=\"text-align:right\">–</td><td style=\"text-align:right\">2</td><td style=\"text-align:right\">2</td></tr>" +
+            "</tbody></table><p class=\"data-frame-size\">2 rows x 4 columns</p></div>",
             FrameHtml.ToHtml(frame));
     }
 
