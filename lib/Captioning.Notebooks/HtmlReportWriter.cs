@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using Captioning.Reports;
 using Markdig;
 
 namespace Captioning.Notebooks;
@@ -8,7 +9,8 @@ namespace Captioning.Notebooks;
 /// <summary>
 /// Renders an executed notebook as one readable HTML page: prose from the markdown cells, code
 /// cells collapsed to their first line with timings, outputs inline. The page loads
-/// plotly.min.js from its own folder (see <see cref="PlotlyAsset"/>), so it works offline.
+/// plotly.min.js from its own folder (see <see cref="PlotlyAsset"/>), so it works offline and a report
+/// folder shares one copy; an output's inline copy of plotly.js (a kernel's first chart) is dropped.
 /// </summary>
 public static class HtmlReportWriter
 {
@@ -102,7 +104,7 @@ public static class HtmlReportWriter
                 html.Append("<pre class=\"error\">").Append(Escape(text)).Append("</pre>");
                 break;
             default:
-                if (output.Data.TryGetValue("text/html", out var fragment)) html.Append(fragment);
+                if (output.Data.TryGetValue("text/html", out var fragment)) html.Append(PlotlyJs.RemoveLoaders(fragment));
                 else if (output.Data.TryGetValue("image/png", out var png)) html.Append("<img alt=\"output\" src=\"data:image/png;base64,").Append(png).Append("\">");
                 else html.Append("<pre>").Append(Escape(text)).Append("</pre>");
                 break;

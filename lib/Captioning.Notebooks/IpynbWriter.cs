@@ -2,12 +2,14 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Captioning.Reports;
 
 namespace Captioning.Notebooks;
 
 /// <summary>
 /// Writes an executed notebook as Jupyter nbformat 4.5 JSON with the .NET (C#) kernelspec that
-/// Polyglot Notebooks uses, so VS Code and Jupyter viewers show the cells and their outputs.
+/// Polyglot Notebooks uses, so VS Code and Jupyter viewers show the cells and their outputs. The first
+/// chart output carries plotly.js inline (<see cref="PlotlyPage"/>), so the saved notebook redraws offline.
 /// </summary>
 public static class IpynbWriter
 {
@@ -23,7 +25,8 @@ public static class IpynbWriter
     public static string ToJson(NotebookRun run)
     {
         var cells = new JsonArray();
-        foreach (var result in run.Cells) cells.Add(Cell(result));
+        var page = new PlotlyPage(inline: true);
+        foreach (var result in run.Cells) cells.Add(Cell(result, page));
         var root = new JsonObject
         {
             ["cells"] = cells,
@@ -57,14 +60,14 @@ public static class IpynbWriter
     /// <summary>Writes the notebook JSON to <paramref name="path"/> atomically.</summary>
     public static void Write(NotebookRun run, string path) => Data.AtomicFile.WriteAllText(path, ToJson(run));
 
-    private static JsonObject Cell(CellResult result)
+    private static JsonObject Cell(CellResult result, PlotlyPage page)
     {
         var cell = result.Cell;
         var id = "cell-" + cell.Number.ToString(CultureInfo.InvariantCulture);
         if (cell.Kind == CellKind.Markdown)
             return new JsonObject { ["cell_type"] = "markdown", ["id"] = id, ["metadata"] = new JsonObject(), ["source"] = Lines(cell.Source) };
         var outputs = new JsonArray();
-        foreach (var output in result.Outputs) outputs.Add(Output(output, result.ExecutionCount));
+        foreach (var output in result.Outputs) outputs.Add(Output(output, result.ExecutionCount, page));
         return new JsonObject
         {
             ["cell_type"] = "code",
@@ -85,7 +88,7 @@ public static class IpynbWriter
         };
     }
 
-    private static JsonObject Output(CellOutput output, int? executionCount)
+    private static JsonObject Output(CellOutput output, int? executionCount, PlotlyPage page)
     {
         var text = output.Data.GetValueOrDefault("text/plain") ?? "";
         switch (output.Kind)
@@ -111,7 +114,7 @@ public static class IpynbWriter
             default:
                 var data = new JsonObject();
                 foreach (var (mime, content) in output.Data.OrderBy(d => d.Key, StringComparer.Ordinal))
-                    data[mime] = mime == "image/png" ? content : Lines(content);
+                    data[mime] = mime switch { "image/png" => content, "text/html" => Lines(page.Html(content)), _ => Lines(content) };
                 var node = new JsonObject { ["data"] = data };
                 if (output.Kind == OutputKind.ExecuteResult) node["execution_count"] = executionCount;
                 node["metadata"] = new JsonObject();

@@ -1,25 +1,25 @@
-using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Plotly.NET;
+using Plotly.NET.TraceObjects;
+using CSharpChart = Plotly.NET.CSharp.Chart;
 
 namespace Captioning.Reports;
 
 /// <summary>
-/// A Plotly figure built from traces (lines, grouped bars with error bars, histograms, scatter
-/// groups). <see cref="ToJson"/> is the figure as plotly.js reads it; <see cref="ToHtml"/> draws
-/// it with Plotly.newPlot, which needs plotly.min.js loaded by the page (the reports do that).
+/// A Plotly.NET chart of traces (lines, grouped bars with error bars, histograms, scatter groups) in the
+/// workbook's style. <see cref="Chart"/> is the Plotly.NET chart, <see cref="ToJson"/> the figure as plotly.js
+/// reads it, and <see cref="ToHtml"/> draws it with plotly.js from the page (<see cref="PlotlyJs"/>), never
+/// from a CDN.
 /// </summary>
 [TypeFormatterSource(typeof(RichFormatterSource))]
 public sealed class Figure : IHtmlRenderable
 {
-    // A colour-blind-safe palette (Okabe-Ito), so merge vs inject stays readable for everyone.
-    private static readonly string[] Palette = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"];
-    private static int nextId;
-
-    // Plain JSON for files and tests; ToHtml keeps the default encoder, which is safe inside a script element.
     private static readonly JsonSerializerOptions Readable = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-    private readonly List<JsonObject> traces = [];
+
+    // Plotly.NET's Chart.combine shares (and later mutates) the first chart's layout, so every build starts from fresh traces.
+    private readonly List<(string Type, string Name, Func<GenericChart> Build)> traces = [];
 
     /// <summary>Creates an empty figure with an optional title and axis titles.</summary>
     public Figure(string? title = null, string? xTitle = null, string? yTitle = null)
@@ -38,7 +38,7 @@ public sealed class Figure : IHtmlRenderable
     /// <summary>The y-axis title, or null for none.</summary>
     public string? YTitle { get; set; }
 
-    /// <summary>Whether the legend is shown (it is hidden anyway for a single unnamed trace).</summary>
+    /// <summary>Whether the legend is shown (it is hidden anyway for a single trace).</summary>
     public bool ShowLegend { get; set; } = true;
 
     /// <summary>Plot height in pixels; the width follows the page.</summary>
@@ -47,35 +47,43 @@ public sealed class Figure : IHtmlRenderable
     /// <summary>Number of traces added so far.</summary>
     public int TraceCount => traces.Count;
 
-    /// <summary>Adds a line with markers through the points (x[i], y[i]).</summary>
+    /// <summary>The figure as a Plotly.NET chart (a new one on every call), to restyle with Plotly.NET's own API.</summary>
+    public GenericChart Chart
+    {
+        get
+        {
+            KernelFormatters.EnsureRegistered();
+            var chart = traces.Count == 0
+                ? GenericChart.ofTraceObjects(false, Array.Empty<Trace>()) // combine refuses an empty list
+                : Plotly.NET.Chart.combine(traces.Select(t => t.Build()));
+            return Plotly.NET.Chart.withLayout(FigureLayout.Of(this, traces.Select(t => t.Type).ToList())).Invoke(chart);
+        }
+    }
+
+    /// <summary>Adds a line with markers through the points (x[i], y[i]); a non-finite y is a gap.</summary>
     public Figure AddLine(string name, IReadOnlyList<double> x, IReadOnlyList<double> y)
     {
         CheckLengths(name, "x", x.Count, "y", y.Count);
-        traces.Add(new JsonObject
-        {
-            ["type"] = "scatter", ["mode"] = "lines+markers", ["name"] = name,
-            ["x"] = Numbers(x), ["y"] = Numbers(y),
-        });
-        return this;
+        var (xs, ys) = (x.ToArray(), Gaps(y));
+        return Add("scatter", name, () => CSharpChart.Line<double, IConvertible, string>(xs, ys, ShowMarkers: true, Name: name, UseDefaults: false));
     }
 
     /// <summary>Adds one bar series; series added to one figure are drawn side by side per category, with optional ± error bars.</summary>
     public Figure AddBar(string name, IReadOnlyList<string> categories, IReadOnlyList<double> values, IReadOnlyList<double>? errors = null)
     {
         CheckLengths(name, "categories", categories.Count, "values", values.Count);
-        var trace = new JsonObject
+        if (errors is not null) CheckLengths(name, "values", values.Count, "errors", errors.Count);
+        var (keys, ys, error) = (categories.ToArray(), Gaps(values), errors is null ? null : Gaps(errors));
+        return Add("bar", name, () =>
         {
-            ["type"] = "bar", ["name"] = name,
-            ["x"] = new JsonArray(categories.Select(c => (JsonNode?)JsonValue.Create(c)).ToArray()),
-            ["y"] = Numbers(values),
-        };
-        if (errors is not null)
-        {
-            CheckLengths(name, "values", values.Count, "errors", errors.Count);
-            trace["error_y"] = new JsonObject { ["type"] = "data", ["array"] = Numbers(errors), ["visible"] = true };
-        }
-        traces.Add(trace);
-        return this;
+            var bars = CSharpChart.Column<IConvertible, string, string>(ys, Keys: keys, Name: name, UseDefaults: false);
+            if (error is null) return bars;
+            var whiskers = new Error();
+            whiskers.SetProperty("type", "data");
+            whiskers.SetProperty("array", error);
+            whiskers.SetProperty("visible", true);
+            return Plotly.NET.Chart.withYError(whiskers).Invoke(bars);
+        });
     }
 
     /// <summary>
@@ -86,15 +94,24 @@ public sealed class Figure : IHtmlRenderable
     public Figure AddHistogram(string name, IReadOnlyList<double> values, int? bins = null, (double Start, double Width)? edges = null)
     {
         if (bins is <= 0) throw new CaptioningException($"histogram '{name}': bins must be positive, got {bins}");
-        var trace = new JsonObject { ["type"] = "histogram", ["name"] = name, ["x"] = Numbers(values) };
-        if (bins is not null) trace["nbinsx"] = bins.Value;
-        if (edges is { } e)
+        if (edges is { } e && (!(e.Width > 0) || !double.IsFinite(e.Start)))
+            throw new CaptioningException($"histogram '{name}': bin width must be positive and the start finite, got start {e.Start}, width {e.Width}");
+        var xs = values.Where(double.IsFinite).ToArray();
+        return Add("histogram", name, () =>
         {
-            if (!(e.Width > 0) || !double.IsFinite(e.Start)) throw new CaptioningException($"histogram '{name}': bin width must be positive and the start finite, got start {e.Start}, width {e.Width}");
-            trace["xbins"] = new JsonObject { ["start"] = e.Start, ["size"] = e.Width };
-        }
-        traces.Add(trace);
-        return this;
+            var histogram = bins is null
+                ? CSharpChart.Histogram<double, double, string>(X: xs, Name: name, UseDefaults: false)
+                : CSharpChart.Histogram<double, double, string>(X: xs, Name: name, NBinsX: bins.Value, UseDefaults: false);
+            if (edges is not { } shared) return histogram;
+            var xbins = new Bins();
+            xbins.SetProperty("start", shared.Start);
+            xbins.SetProperty("size", shared.Width);
+            return GenericChart.mapTrace(Microsoft.FSharp.Core.FuncConvert.FromFunc<Trace, Trace>(trace =>
+            {
+                trace.SetProperty("xbins", xbins);
+                return trace;
+            }), histogram);
+        });
     }
 
     /// <summary>Adds a scatter of points, one trace (one colour) per distinct group in order of first appearance; labels become hover text.</summary>
@@ -106,71 +123,58 @@ public sealed class Figure : IHtmlRenderable
         foreach (var group in groups.Distinct())
         {
             var rows = Enumerable.Range(0, x.Count).Where(i => groups[i] == group).ToArray();
-            var trace = new JsonObject
-            {
-                ["type"] = "scatter", ["mode"] = "markers", ["name"] = group,
-                ["x"] = Numbers(rows.Select(i => x[i]).ToArray()),
-                ["y"] = Numbers(rows.Select(i => y[i]).ToArray()),
-            };
-            if (labels is not null) trace["text"] = new JsonArray(rows.Select(i => (JsonNode?)JsonValue.Create(labels[i])).ToArray());
-            traces.Add(trace);
+            var (xs, ys) = (rows.Select(i => x[i]).ToArray(), Gaps(rows.Select(i => y[i]).ToList()));
+            var text = labels is null ? null : rows.Select(i => labels[i]).ToArray();
+            Add("scatter", group, () => text is null
+                ? CSharpChart.Point<double, IConvertible, string>(xs, ys, Name: group, UseDefaults: false)
+                : CSharpChart.Point<double, IConvertible, string>(xs, ys, Name: group, MultiText: text, UseDefaults: false));
         }
         return this;
     }
 
-    /// <summary>The figure as plotly.js JSON: {"data":[traces],"layout":{...}}.</summary>
-    public string ToJson() => new JsonObject { ["data"] = DataJson(), ["layout"] = LayoutJson() }.ToJsonString(Readable);
+    /// <summary>The figure as plotly.js JSON, {"data":[traces],"layout":{...}}, as Plotly.NET serialises it.</summary>
+    public string ToJson() => PlotlyJson(Chart).ToJsonString(Readable);
 
-    /// <summary>A div and a script calling Plotly.newPlot with this figure.</summary>
-    public string ToHtml()
-    {
-        var id = "fig-" + Interlocked.Increment(ref nextId).ToString(CultureInfo.InvariantCulture);
-        // System.Text.Json's default encoder writes < > & as \u003C..., so no title can close the script element.
-        var data = DataJson().ToJsonString();
-        var layout = LayoutJson().ToJsonString();
-        return $"<div class=\"plotly-figure\" id=\"{id}\" style=\"height:{Height}px\"></div>\n" +
-               $"<script>Plotly.newPlot(\"{id}\", {data}, {layout}, {{\"responsive\":true,\"displaylogo\":false,\"displayModeBar\":false}});</script>";
-    }
+    /// <summary>A div and a script that draws this figure with plotly.js once the page has it.</summary>
+    public string ToHtml() => ChartHtml(Chart, Height);
 
     /// <summary>The title and trace names as plain text, the fallback where HTML is not shown.</summary>
     public override string ToString() =>
-        $"Figure '{Title ?? "(untitled)"}': {string.Join(", ", traces.Select(t => $"{t["type"]} '{t["name"]}'"))}";
+        $"Figure '{Title ?? "(untitled)"}': {string.Join(", ", traces.Select(t => $"{t.Type} '{t.Name}'"))}";
 
-    private JsonArray DataJson() => new(traces.Select(t => (JsonNode?)t.DeepClone()).ToArray());
-
-    private JsonObject LayoutJson()
+    /// <summary>
+    /// A div and a script drawing <paramref name="chart"/>: now when window.Plotly exists, else when the page's
+    /// <see cref="PlotlyJs.Loader"/> runs. The id is random: a notebook page keeps outputs of earlier kernel sessions.
+    /// </summary>
+    internal static string ChartHtml(GenericChart chart, int height)
     {
-        var layout = new JsonObject
-        {
-            ["paper_bgcolor"] = "#ffffff",
-            ["plot_bgcolor"] = "#ffffff",
-            ["colorway"] = new JsonArray(Palette.Select(c => (JsonNode?)JsonValue.Create(c)).ToArray()),
-            ["height"] = Height,
-            ["margin"] = new JsonObject { ["l"] = 60, ["r"] = 20, ["t"] = Title is null ? 20 : 50, ["b"] = 50 },
-            ["font"] = new JsonObject { ["family"] = "system-ui, -apple-system, 'Segoe UI', sans-serif", ["size"] = 13 },
-            ["showlegend"] = ShowLegend && traces.Count > 1,
-        };
-        if (Title is not null) layout["title"] = new JsonObject { ["text"] = Title };
-        layout["xaxis"] = Axis(XTitle);
-        layout["yaxis"] = Axis(YTitle);
-        // Several histograms share their bins side by side too: overlaid opaque bars hide each other.
-        if (traces.Any(t => (string?)t["type"] is "bar" or "histogram")) layout["barmode"] = "group";
-        // Grouped bars read best with room between categories; histogram bins should nearly touch.
-        if (traces.Any(t => (string?)t["type"] == "bar")) layout["bargap"] = 0.25;
-        else if (traces.Any(t => (string?)t["type"] == "histogram")) layout["bargap"] = 0.06;
-        return layout;
+        var id = "fig-" + Guid.NewGuid().ToString("N")[..12];
+        var figure = PlotlyJson(chart);
+        // System.Text.Json's default encoder writes < > & as \u003C..., so no title can close the script element.
+        var data = figure["data"]!.ToJsonString();
+        var layout = figure["layout"]!.ToJsonString();
+        return $"<div {PlotlyJs.ChartMarker} id=\"{id}\" style=\"height:{height}px\"></div>\n" +
+               "<script>(function () { var draw = function () { " +
+               $"Plotly.newPlot(\"{id}\", {data}, {layout}, {{\"responsive\":true,\"displaylogo\":false,\"displayModeBar\":false}}); }};\n" +
+               $"if (window.Plotly) draw(); else ({PlotlyJs.Queue} = {PlotlyJs.Queue} || []).push(draw); }})();</script>";
     }
 
-    private static JsonObject Axis(string? title)
+    // Plotly.NET's figure JSON without its empty "frames".
+    private static JsonObject PlotlyJson(GenericChart chart)
     {
-        var axis = new JsonObject { ["gridcolor"] = "#e5e7eb", ["zerolinecolor"] = "#d1d5db", ["automargin"] = true };
-        if (title is not null) axis["title"] = new JsonObject { ["text"] = title };
-        return axis;
+        var figure = JsonNode.Parse(GenericChart.toFigureJson(chart))!.AsObject();
+        return new JsonObject { ["data"] = figure["data"]!.DeepClone(), ["layout"] = figure["layout"]!.DeepClone() };
+    }
+
+    private Figure Add(string type, string name, Func<GenericChart> build)
+    {
+        traces.Add((type, name, build));
+        return this;
     }
 
     // JSON has no NaN or infinity; plotly draws null as a gap, which is what a missing value is.
-    private static JsonArray Numbers(IReadOnlyList<double> values) =>
-        new(values.Select(v => double.IsFinite(v) ? (JsonNode?)JsonValue.Create(v) : null).ToArray());
+    private static IConvertible[] Gaps(IReadOnlyList<double> values) =>
+        values.Select(v => double.IsFinite(v) ? (IConvertible)v : null!).ToArray();
 
     private static void CheckLengths(string trace, string first, int firstCount, string second, int secondCount)
     {

@@ -26,7 +26,7 @@ internal sealed class RichFormatterSource
     }
 }
 
-/// <summary>Writes a value as HTML (through ToHtml) or plain text (through ToString).</summary>
+/// <summary>Writes a value as HTML (through ToHtml; the kernel session's first chart carries plotly.js) or plain text (through ToString).</summary>
 internal sealed class RichFormatter(string mimeType)
 {
     /// <summary>The MIME type this formatter writes.</summary>
@@ -36,7 +36,7 @@ internal sealed class RichFormatter(string mimeType)
     public bool Format(object instance, TextWriter writer)
     {
         if (instance is not IHtmlRenderable renderable) return false;
-        writer.Write(MimeType == "text/html" ? renderable.ToHtml() : renderable.ToString());
+        writer.Write(MimeType == "text/html" ? PlotlyPage.ForKernel(renderable.ToHtml()) : renderable.ToString());
         return true;
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Captioning.Reports;
 using Captioning.Training;
+using Microsoft.Data.Analysis;
 
 namespace Captioning.Workbook;
 
@@ -61,6 +62,24 @@ public sealed class LossCurves : IHtmlRenderable
             if (includeTraining) figure.AddLine(model + " (training)", x, epochs.Values.Select(e => e.TrainLoss).ToList());
         }
         return figure;
+    }
+
+    /// <summary>
+    /// Every recorded epoch as a DataFrame, one row per model and epoch (models in the order added): model, epoch,
+    /// train loss, validation loss, learning rate, seconds, best (the epoch whose weights are best.safetensors so far).
+    /// </summary>
+    public DataFrame ToFrame()
+    {
+        KernelFormatters.EnsureRegistered();
+        var rows = models.SelectMany(m => m.Epochs.Values.Select(e => (m.Model, Epoch: e))).ToList();
+        return new DataFrame(
+            new StringDataFrameColumn("model", rows.Select(r => r.Model)),
+            new Int32DataFrameColumn("epoch", rows.Select(r => r.Epoch.Epoch)),
+            new DoubleDataFrameColumn("train loss", rows.Select(r => r.Epoch.TrainLoss)),
+            new DoubleDataFrameColumn("validation loss", rows.Select(r => r.Epoch.ValidationLoss)),
+            new DoubleDataFrameColumn("learning rate", rows.Select(r => r.Epoch.LearningRate)),
+            new DoubleDataFrameColumn("seconds", rows.Select(r => r.Epoch.Seconds)),
+            new BooleanDataFrameColumn("best", rows.Select(r => r.Epoch.IsBest)));
     }
 
     /// <inheritdoc/>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Captioning.Evaluation;
 using Captioning.Reports;
+using Microsoft.Data.Analysis;
 
 namespace Captioning.Workbook;
 
@@ -10,7 +11,7 @@ namespace Captioning.Workbook;
 /// <param name="Result">Its scores, predictions and the baselines on the same images.</param>
 public sealed record ScoredModel(string Name, EvaluationResult Result);
 
-/// <summary>The headline scores of several models and both baselines, as an HTML table and as terminal text.</summary>
+/// <summary>The headline scores of several models and both baselines, as DataFrames and as terminal text.</summary>
 public static class ScoreTables
 {
     /// <summary>The columns shown: coco-caption BLEU-1..4, CIDEr-D, ROUGE-L.</summary>
@@ -28,17 +29,38 @@ public static class ScoreTables
             .Concat(models[0].Result.Baselines.Select(b => ("baseline: " + b.Key, b.Value))).ToList();
     }
 
-    /// <summary>Scores x100 with their 95% intervals, the best per column in bold.</summary>
-    public static MetricTable Table(IReadOnlyList<ScoredModel> models, string? title = null)
+    /// <summary>
+    /// The scores as a DataFrame to sort and filter: one row per model and baseline (as <see cref="Rows"/>), and per
+    /// metric its score x100 and the 95% interval's ends ("BLEU-4", "BLEU-4 low", "BLEU-4 high"; empty without intervals).
+    /// </summary>
+    public static DataFrame Frame(IReadOnlyList<ScoredModel> models)
     {
-        var first = models.Count > 0 ? models[0].Result : null;
-        var table = new MetricTable(Columns.Select(c => c.Name).ToList(),
-            title ?? $"{first?.Split.ToString().ToLowerInvariant()} split, {first?.Model.Images} images: scores x100 with 95% bootstrap intervals", decimals: 1);
-        foreach (var (name, report) in Rows(models))
-            table.AddRow(name, Columns.Select(c => report.Values[c.Metric] * 100).ToList(),
-                report.Intervals.Count == 0 ? null
-                    : Columns.Select(c => report.Intervals.TryGetValue(c.Metric, out var i) ? (i.Lower * 100, i.Upper * 100) : (double.NaN, double.NaN)).ToList());
-        return table;
+        KernelFormatters.EnsureRegistered();
+        var rows = Rows(models);
+        var columns = new List<DataFrameColumn> { new StringDataFrameColumn("model", rows.Select(r => r.Name)) };
+        foreach (var (metric, name) in Columns)
+        {
+            columns.Add(new DoubleDataFrameColumn(name, rows.Select(r => r.Report.Values[metric] * 100)));
+            columns.Add(new DoubleDataFrameColumn(name + " low", rows.Select(r => r.Report.Intervals.TryGetValue(metric, out var i) ? i.Lower * 100 : (double?)null)));
+            columns.Add(new DoubleDataFrameColumn(name + " high", rows.Select(r => r.Report.Intervals.TryGetValue(metric, out var i) ? i.Upper * 100 : (double?)null)));
+        }
+        return new DataFrame(columns);
+    }
+
+    /// <summary>
+    /// Every model's per-image scores x100 as a DataFrame, one row per model and test image (models in order, images by
+    /// id): model, image, BLEU-4, CIDEr-D, ROUGE-L. Sorting it by CIDEr-D finds the images a model gets most wrong.
+    /// </summary>
+    public static DataFrame PerImage(IReadOnlyList<ScoredModel> models)
+    {
+        KernelFormatters.EnsureRegistered();
+        var rows = models.SelectMany(m => m.Result.Model.PerImage.Select(p => (m.Name, Score: p))).ToList();
+        return new DataFrame(
+            new StringDataFrameColumn("model", rows.Select(r => r.Name)),
+            new StringDataFrameColumn("image", rows.Select(r => r.Score.ImageId)),
+            new DoubleDataFrameColumn("BLEU-4", rows.Select(r => r.Score.Bleu4 * 100)),
+            new DoubleDataFrameColumn("CIDEr-D", rows.Select(r => r.Score.Cider * 100)),
+            new DoubleDataFrameColumn("ROUGE-L", rows.Select(r => r.Score.RougeL * 100)));
     }
 
     /// <summary>The same table as fixed-width text for a terminal.</summary>

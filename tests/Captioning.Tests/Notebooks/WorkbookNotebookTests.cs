@@ -1,4 +1,7 @@
 using Captioning.Features;
+using Captioning.Notebooks;
+using Captioning.Reports;
+using Captioning.Tests.Reports;
 using Captioning.Training;
 using Captioning.Workbook;
 using Xunit;
@@ -72,6 +75,9 @@ public class WorkbookNotebookTests(WorkbookNotebooksFixture fixture) : IClassFix
         Assert.Equal(4, Count(outputs, "text/html", "<table class=\"model-summary\">"));
         Assert.Equal(4, Count(outputs, "text/html", "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"model-diagram\""));
         Assert.Equal(1, Count(outputs, "text/html", "par-inject: [word; image] each step"));
+        // The per-epoch metrics as a DataFrame: four models, one epoch each.
+        Assert.Equal(1, Count(outputs, "text/html", "<th>validation loss</th>"));
+        Assert.Equal(1, Count(outputs, "text/html", "4 rows x 7 columns"));
         Assert.Contains(outputs, o => o.Mime == "stream" && o.Content.Contains("merge epoch 1/1: train loss"));
     }
 
@@ -112,12 +118,16 @@ public class WorkbookNotebookTests(WorkbookNotebooksFixture fixture) : IClassFix
     [Fact]
     public void Evaluation_TablesEveryModelAndBothBaselines()
     {
-        var run = fixture.Succeeded("04-evaluation");
-        var table = run.Cells.SelectMany(c => c.Outputs).Select(o => o.Data["text/plain"]).First(t => t.Contains("scores x100 with 95% bootstrap intervals"));
-        foreach (var row in new[] { "merge", "init-inject", "pre-inject", "par-inject", "baseline: most-frequent", "baseline: nearest-neighbour" })
-            Assert.Contains("\n" + row + " ", table);
-        Assert.Contains("test split, 15 images", table);
+        fixture.Succeeded("04-evaluation");
         var outputs = fixture.IpynbOutputs("04-evaluation");
+        // The scores as a DataFrame, then sorted by CIDEr-D in the next cell: both show every model and baseline.
+        var frames = outputs.Where(o => o.Mime == "text/html" && o.Content.Contains("<th>CIDEr-D low</th>")).Select(o => o.Content).ToList();
+        Assert.Equal(2, frames.Count);
+        foreach (var row in new[] { "merge", "init-inject", "pre-inject", "par-inject", "baseline: most-frequent", "baseline: nearest-neighbour" })
+            Assert.All(frames, frame => Assert.Contains("</th><td>" + row + "</td>", frame));
+        Assert.All(frames, frame => Assert.Contains("6 rows x 19 columns", frame));
+        // The merge model's five lowest per-image scores.
+        Assert.Equal(1, Count(outputs, "text/html", "5 rows x 5 columns"));
         Assert.Equal(1, Count(outputs, "text/html", "Test-split scores by model"));
         Assert.Equal(1, Count(outputs, "text/html", "BLEU-4 by beam size"));
         Assert.Equal(1, Count(outputs, "text/html", "CIDEr-D by beam size"));
@@ -144,5 +154,35 @@ public class WorkbookNotebookTests(WorkbookNotebooksFixture fixture) : IClassFix
         var gallery = outputs.Single(o => o.Mime == "text/html" && o.Content.Contains("caption-gallery")).Content;
         Assert.Equal(3, gallery.Split("<figure").Length - 1);
         Assert.Contains("data:image/png;base64,", gallery);
+    }
+
+    [Fact]
+    public void Report_SharesOnePlotlyReferencesNoCdnAndDrawsOffline()
+    {
+        foreach (var name in fixture.Runs.Keys) fixture.Succeeded(name);
+        NotebookReport.WriteIndex(fixture.Runs.Values.ToList(), fixture.Report);
+        Assert.Single(Directory.GetFiles(fixture.Report, "*.js"), f => Path.GetFileName(f) == "plotly.min.js");
+        foreach (var file in Directory.GetFiles(fixture.Report).Where(f => f.EndsWith(".html") || f.EndsWith(".ipynb")))
+        {
+            var text = File.ReadAllText(file);
+            Assert.True(OfflinePages.CdnReferences(text) is [], $"{Path.GetFileName(file)} references a CDN: {string.Join(" | ", OfflinePages.CdnReferences(text))}");
+            if (file.EndsWith(".html"))
+            {
+                Assert.Equal(1, text.Split("<script src=\"plotly.min.js\"></script>").Length - 1);
+                Assert.DoesNotContain("data-caption-plotly", text);
+            }
+            else
+            {
+                var html = OfflinePages.NotebookHtml(text);
+                var firstChart = html.ToList().FindIndex(PlotlyJs.HasChart);
+                Assert.Equal(firstChart < 0 ? 0 : 1, html.Count(h => h.Contains("data-caption-plotly")));
+                if (firstChart >= 0) Assert.StartsWith(PlotlyJs.Loader(), html[firstChart]);
+            }
+        }
+        // Chromium, with no network, draws every chart of the evaluation report from the folder's plotly.min.js.
+        var report = Path.Combine(fixture.Report, "04-evaluation.html");
+        var charts = File.ReadAllText(report).Split("class=\"plotly-figure\"").Length - 1;
+        Assert.Equal(4, charts);
+        Assert.Equal(charts, OfflinePages.DrawnCharts(OfflinePages.RenderedDom(report)));
     }
 }

@@ -39,13 +39,36 @@ public class ScoreTablesTests
     }
 
     [Fact]
-    public void Table_HasOneRowPerModelAndBaseline()
+    public void Frame_HasAScoreAndIntervalColumnsPerMetricAndARowPerModelAndBaseline()
     {
-        var table = ScoreTables.Table([Model("merge", 0.3), Model("init-inject", 0.35)]);
-        Assert.Equal(4, table.RowCount);
-        Assert.Contains("35.0 [34.0, 37.0]", table.ToString());
-        Assert.Contains("test split, 2 images", table.Title);
+        var frame = ScoreTables.Frame([Model("merge", 0.3), Model("init-inject", 0.35)]);
+        Assert.Equal(["model", "BLEU-1", "BLEU-1 low", "BLEU-1 high", "BLEU-2", "BLEU-2 low", "BLEU-2 high", "BLEU-3", "BLEU-3 low", "BLEU-3 high",
+            "BLEU-4", "BLEU-4 low", "BLEU-4 high", "CIDEr-D", "CIDEr-D low", "CIDEr-D high", "ROUGE-L", "ROUGE-L low", "ROUGE-L high"],
+            frame.Columns.Select(c => c.Name));
+        Assert.Equal(["merge", "init-inject", "baseline: most-frequent", "baseline: nearest-neighbour"], frame["model"].Cast<string>());
+        Assert.Equal(new double?[] { 35, 34, 37 }, new[] { "CIDEr-D", "CIDEr-D low", "CIDEr-D high" }.Select(c => Round(frame[c][1])));
+        Assert.Equal(new double?[] { 5, null, null }, new[] { "BLEU-4", "BLEU-4 low", "BLEU-4 high" }.Select(c => Round(frame[c][2]))); // no intervals
+        // What a reader does in the next cell: sort by a metric, best first.
+        Assert.Equal(["init-inject", "merge", "baseline: nearest-neighbour", "baseline: most-frequent"],
+            frame.OrderByDescending("CIDEr-D")["model"].Cast<string>());
     }
+
+    [Fact]
+    public void PerImage_HasARowPerModelAndImageTimes100()
+    {
+        var image = new ImageScore("img1", 0.25, 1.5, 0.5);
+        var report = Report(0.3, true) with { PerImage = [image, image with { ImageId = "img2", Cider = 0.5 }] };
+        var merge = new ScoredModel("merge", new EvaluationResult(Split.Test, report, new Dictionary<string, ScoreReport>(), [], new Dictionary<string, IReadOnlyList<string>>(), "p.tsv"));
+        var frame = ScoreTables.PerImage([merge, merge with { Name = "par-inject" }]);
+        Assert.Equal(["model", "image", "BLEU-4", "CIDEr-D", "ROUGE-L"], frame.Columns.Select(c => c.Name));
+        Assert.Equal(["merge", "merge", "par-inject", "par-inject"], frame["model"].Cast<string>());
+        Assert.Equal(["img1", "img2", "img1", "img2"], frame["image"].Cast<string>());
+        Assert.Equal(new double?[] { 25, 150, 50 }, new[] { "BLEU-4", "CIDEr-D", "ROUGE-L" }.Select(c => Round(frame[c][0])));
+        var merged = frame.Filter(frame["model"].ElementwiseEquals("merge")).OrderBy("CIDEr-D");
+        Assert.Equal(["img2", "img1"], merged["image"].Cast<string>());
+    }
+
+    private static double? Round(object? value) => value is double d ? Math.Round(d, 9) : null;
 
     [Fact]
     public void Rows_ThrowsWithoutModels()
