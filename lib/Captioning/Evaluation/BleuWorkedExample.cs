@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Captioning.Data;
 
 namespace Captioning.Evaluation;
 
@@ -78,6 +79,16 @@ public sealed class BleuWorkedExample
             bleu[n - 1] = penalty * Math.Exp(logSum / n);
         }
         return new BleuWorkedExample(candidate, references, orders, r, penalty, bleu);
+    }
+
+    /// <summary>
+    /// Works BLEU through for raw captions, tokenised as the scorer tokenises them (<see cref="CaptionText.Tokens"/>
+    /// with <paramref name="cleaner"/>, default the tutorial's cleaning).
+    /// </summary>
+    public static BleuWorkedExample Of(IEnumerable<string> references, string candidate, CaptionCleaner? cleaner = null)
+    {
+        cleaner ??= CaptionCleaner.Tutorial;
+        return Of(references.Select(r => CaptionText.Tokens(r, cleaner)).ToList(), CaptionText.Tokens(candidate, cleaner));
     }
 
     /// <summary>The worked example as text: one line per order, then the brevity penalty and BLEU-1..4.</summary>

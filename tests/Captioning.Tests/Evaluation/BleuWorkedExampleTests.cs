@@ -57,6 +57,16 @@ public sealed class BleuWorkedExampleTests
     }
 
     [Fact]
+    public void Of_TokenisesRawCaptionsAsTheScorerDoes()
+    {
+        // Markers dropped, lower-cased, punctuation and one-letter words removed: "<start> The dog runs on grass. <end>".
+        var example = BleuWorkedExample.Of(["A dog runs on the grass.", "The dog is running!"], "<start> The dog runs on grass. <end>");
+
+        Assert.Equal(Words("dog runs on grass"), example.Candidate);
+        Assert.Equal([Words("dog runs on the grass"), Words("the dog is running")], example.References);
+    }
+
+    [Fact]
     public void ToString_ShowsEachStep()
     {
         var text = BleuWorkedExample.Of(References, Words("a dog")).ToString();
