@@ -59,10 +59,10 @@ public sealed class BleuWorkedExampleTests
     [Fact]
     public void Of_TokenisesRawCaptionsAsTheScorerDoes()
     {
-        // Markers dropped, lower-cased, punctuation and one-letter words removed: "<start> The dog runs on grass. <end>".
+        // Markers dropped, lower-cased, punctuation and one-letter words ("A") removed.
         var example = BleuWorkedExample.Of(["A dog runs on the grass.", "The dog is running!"], "<start> The dog runs on grass. <end>");
 
-        Assert.Equal(Words("dog runs on grass"), example.Candidate);
+        Assert.Equal(Words("the dog runs on grass"), example.Candidate);
         Assert.Equal([Words("dog runs on the grass"), Words("the dog is running")], example.References);
     }
 
