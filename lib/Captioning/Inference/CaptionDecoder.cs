@@ -54,7 +54,7 @@ public static class CaptionDecoder
     }
 
     // One step of the model for every row, as log-probabilities (rows, V) with the length rules applied.
-    private static (Tensor LogP, DecoderState Next) StepLogP(CaptionModel model, Tensor current, DecoderState state, int step, DecodeOptions options, SpecialTokenIds ids)
+    internal static (Tensor LogP, DecoderState Next) StepLogP(CaptionModel model, Tensor current, DecoderState state, int step, DecodeOptions options, SpecialTokenIds ids)
     {
         var (logits, next) = model.Step(current, state); // (rows, V)
         var logp = functional.log_softmax(logits, -1); // (rows, V)

@@ -10,7 +10,15 @@ namespace Captioning.Inference;
 /// <param name="Path">The image file.</param>
 /// <param name="Caption">The decoded caption (cleaned words, no special tokens).</param>
 /// <param name="LogProbability">The caption's total log-probability under the model.</param>
-public sealed record PhotoCaption(string Path, string Caption, double LogProbability);
+/// <param name="Steps">The words the model chose, &lt;end&gt; included when it ended the caption: the terms of <paramref name="LogProbability"/>.</param>
+public sealed record PhotoCaption(string Path, string Caption, double LogProbability, int Steps)
+{
+    /// <summary>
+    /// The log-probability per step: the total favours short captions (every word multiplies in a
+    /// probability below 1), so captions of different lengths are compared by this mean instead.
+    /// </summary>
+    public double LogProbabilityPerStep => Steps == 0 ? 0 : LogProbability / Steps;
+}
 
 /// <summary>
 /// Captions new photos with a trained run: each photo is decoded, resized and normalised for the
@@ -74,7 +82,8 @@ public sealed class PhotoCaptioner : IDisposable
             var features = source.Encode(pixels); // (N, D)
             var decoded = CaptionDecoder.Decode(model, features, decode);
             for (var i = 0; i < paths.Count; i++)
-                result.Add(new PhotoCaption(paths[i], vocabulary.DecodeToString(decoded[i].Tokens.Select(t => (int)t)), decoded[i].LogProbability));
+                result.Add(new PhotoCaption(paths[i], vocabulary.DecodeToString(decoded[i].Tokens.Select(t => (int)t)), decoded[i].LogProbability,
+                    decoded[i].Tokens.Length + (decoded[i].Finished ? 1 : 0)));
         }
         return result;
     }

@@ -26,6 +26,31 @@ public static class NewPhotos
         return files;
     }
 
+    /// <summary>
+    /// <paramref name="count"/> synthetic scenes no model has seen: drawn with <paramref name="seed"/>, not the
+    /// workbook dataset's seed, into <c>new-photos/seed-N</c> of the work folder (kept for a rerun), each with the
+    /// generator's five descriptions as references. All of them, whatever split the generator's layout puts them in.
+    /// </summary>
+    public static CaptionDataset Unseen(WorkbookFolders folders, int count, int seed, int datasetSeed = 1)
+    {
+        if (count < 1) throw new CaptioningException($"photoCount must be at least 1, got {count}");
+        if (seed == datasetSeed)
+            throw new CaptioningException($"newPhotoSeed {seed} draws the workbook's own dataset (seed {datasetSeed}); choose another seed for scenes no model has seen");
+        var dir = Path.Combine(folders.Root, "new-photos", "seed-" + seed.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using (WriterLock.Acquire(dir, "new-photos folder"))
+        {
+            // The generator splits 6:1:1 and so needs 8 images at least; a request for fewer takes the first ones.
+            SyntheticDataset.Generate(dir, Math.Max(count, 8), seed, WorkbookData.SyntheticImageSize);
+        }
+        var all = DatasetPreparer.Load(dir, null, new PrepareOptions());
+        var images = all.Images.OrderBy(i => i.FileName, StringComparer.Ordinal).Take(count).ToList();
+        return new CaptionDataset(all.Source, images);
+    }
+
+    /// <summary>The captions best first by <see cref="PhotoCaption.LogProbabilityPerStep"/>, the length-normalised score (the total would favour short captions).</summary>
+    public static IReadOnlyList<PhotoCaption> Ranked(IEnumerable<PhotoCaption> captions) =>
+        captions.OrderByDescending(c => c.LogProbabilityPerStep).ThenBy(c => c.Path, StringComparer.Ordinal).ToList();
+
     /// <summary>The captions with their photos; a photo that belongs to <paramref name="dataset"/> also shows its reference captions.</summary>
     public static CaptionGallery Gallery(IReadOnlyList<PhotoCaption> captions, CaptionDataset? dataset = null, string? title = null)
     {

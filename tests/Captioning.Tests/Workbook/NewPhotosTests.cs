@@ -50,10 +50,47 @@ public class NewPhotosTests
         var png = ImageCodec.EncodePng(new RawImage(new byte[2 * 2 * 3], 2, 2));
         var inDataset = folder.Bytes("t1.png", png);
         var outside = folder.Bytes("mine.png", png);
-        var gallery = NewPhotos.Gallery([new PhotoCaption(inDataset, "red circle", -1.5), new PhotoCaption(outside, "blue square", -2)], Dataset(folder.Path), "g");
+        var gallery = NewPhotos.Gallery([new PhotoCaption(inDataset, "red circle", -1.5, 3), new PhotoCaption(outside, "blue square", -2, 3)], Dataset(folder.Path), "g");
         Assert.Equal(["t1.png", "mine.png"], gallery.Items.Select(i => i.ImageId));
         Assert.Equal(["first test"], gallery.Items[0].References);
         Assert.Empty(gallery.Items[1].References);
         Assert.Equal("g\nt1.png: red circle\nmine.png: blue square", gallery.ToString());
+    }
+
+    [Fact]
+    public void Ranked_OrdersByLogProbabilityPerStepNotByTotal()
+    {
+        // The short caption has the higher total (-2 > -3) but the lower mean per step (-1 < -0.6).
+        var shortOne = new PhotoCaption("a.png", "red", -2, 2);
+        var longOne = new PhotoCaption("b.png", "red circle left of blue square", -3, 5);
+
+        Assert.Equal([longOne, shortOne], NewPhotos.Ranked([shortOne, longOne]));
+        Assert.Equal(-0.6, longOne.LogProbabilityPerStep, 12);
+    }
+
+    [Fact]
+    public void Unseen_DrawsScenesWithAnotherSeedAndKeepsTheirDescriptions()
+    {
+        using var folder = new TempFolder();
+        var folders = new WorkbookFolders(folder.Path);
+        var unseen = NewPhotos.Unseen(folders, 3, seed: 7);
+        var again = NewPhotos.Unseen(folders, 3, seed: 7);
+
+        Assert.Equal(["synth_00000.jpg", "synth_00001.jpg", "synth_00002.jpg"], unseen.Images.Select(i => i.FileName));
+        Assert.All(unseen.Images, i => Assert.Equal(5, i.Captions.Count));
+        Assert.All(unseen.Images, i => Assert.StartsWith(Path.Combine(folder.Path, "new-photos", "seed-7"), i.Path, StringComparison.Ordinal));
+        Assert.Equal(unseen.Images.Select(i => i.Captions[0]), again.Images.Select(i => i.Captions[0]));
+        // Seed 1 draws the workbook's own dataset: its first scene is described differently from seed 7's.
+        var own = NewPhotos.Unseen(folders, 1, seed: 1, datasetSeed: 2);
+        Assert.NotEqual(own.Images[0].Captions, unseen.Images[0].Captions);
+    }
+
+    [Fact]
+    public void Unseen_RefusesTheDatasetsOwnSeed()
+    {
+        using var folder = new TempFolder();
+        var error = Assert.Throws<CaptioningException>(() => NewPhotos.Unseen(new WorkbookFolders(folder.Path), 4, seed: 1));
+
+        Assert.Equal("newPhotoSeed 1 draws the workbook's own dataset (seed 1); choose another seed for scenes no model has seen", error.Message);
     }
 }
