@@ -1,4 +1,6 @@
 using Captioning.Data;
+using Captioning.Reports;
+using Microsoft.Data.Analysis;
 
 namespace Captioning.Workbook;
 
@@ -43,4 +45,26 @@ public static class WorkbookData
     /// <summary>The absolute dataset folder the notebooks use: <paramref name="dataPath"/> if given, else the synthetic one.</summary>
     public static string Directory(WorkbookFolders folders, string dataPath) =>
         string.IsNullOrWhiteSpace(dataPath) ? folders.SyntheticData : Path.GetFullPath(dataPath);
+
+    /// <summary>The vocabulary as a DataFrame to sort and filter: id, word and training count, one row per id (the four specials first, with count 0).</summary>
+    public static DataFrame VocabularyFrame(Vocabulary vocabulary)
+    {
+        KernelFormatters.EnsureRegistered();
+        var ids = Enumerable.Range(0, vocabulary.Count).ToList();
+        return new DataFrame(
+            new Int32DataFrameColumn("id", ids),
+            new StringDataFrameColumn("word", ids.Select(vocabulary.WordOf)),
+            new Int64DataFrameColumn("count", ids.Select(vocabulary.CountOf)));
+    }
+
+    /// <summary>The tutorial's (prefix → next word) samples of one caption as a DataFrame: the padded prefix ids, the prefix as words, the next word and its id.</summary>
+    public static DataFrame PairsFrame(TeacherForcingExample example)
+    {
+        KernelFormatters.EnsureRegistered();
+        return new DataFrame(
+            new StringDataFrameColumn("prefix ids (front-padded)", example.Pairs.Select(p => string.Join(' ', p.Prefix))),
+            new StringDataFrameColumn("prefix", example.Pairs.Select(p => p.PrefixWords)),
+            new StringDataFrameColumn("next word", example.Pairs.Select(p => p.NextWord)),
+            new Int64DataFrameColumn("next id", example.Pairs.Select(p => p.Next)));
+    }
 }
