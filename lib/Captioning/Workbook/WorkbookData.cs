@@ -1,5 +1,6 @@
 using Captioning.Data;
 using Captioning.Reports;
+using Captioning.Training;
 using Microsoft.Data.Analysis;
 
 namespace Captioning.Workbook;
@@ -45,6 +46,23 @@ public static class WorkbookData
     /// <summary>The absolute dataset folder the notebooks use: <paramref name="dataPath"/> if given, else the synthetic one.</summary>
     public static string Directory(WorkbookFolders folders, string dataPath) =>
         string.IsNullOrWhiteSpace(dataPath) ? folders.SyntheticData : Path.GetFullPath(dataPath);
+
+    /// <summary>
+    /// The vocabulary notebook 01 prepared (<c>prepared/vocabulary.json</c>, with the minimum word count chosen there), which
+    /// training and the later notebooks use; the default one (minimum count 1) when 01 has not prepared any. A prepared
+    /// vocabulary that the dataset does not give back (another dataset, or captions changed since) is refused.
+    /// </summary>
+    public static Vocabulary TrainingVocabulary(WorkbookFolders folders, CaptionDataset dataset)
+    {
+        var path = Path.Combine(folders.Prepared, DatasetPreparer.VocabularyFile);
+        if (!File.Exists(path)) return TrainingData.BuildVocabulary(dataset);
+        var prepared = Vocabulary.Load(path);
+        var rebuilt = TrainingData.BuildVocabulary(dataset, prepared.MinCount);
+        if (!prepared.Words.SequenceEqual(rebuilt.Words))
+            throw new CaptioningException($"the vocabulary in '{path}' was not built from the dataset in '{dataset.Source}' " +
+                $"({prepared.Count} ids, this dataset gives {rebuilt.Count} at minimum count {prepared.MinCount}); rerun 01-data-preparation.dib with the same workDir and dataPath");
+        return prepared;
+    }
 
     /// <summary>The vocabulary as a DataFrame to sort and filter: id, word and training count, one row per id (the four specials first, with count 0).</summary>
     public static DataFrame VocabularyFrame(Vocabulary vocabulary)

@@ -54,7 +54,7 @@ public static class WorkbookTraining
 
         var dataset = DatasetPreparer.Load(dataDir, null, new PrepareOptions());
         using var store = FeatureStore.Open(folders.FeatureStore(encoder));
-        var vocabulary = TrainingData.BuildVocabulary(dataset);
+        var vocabulary = WorkbookData.TrainingVocabulary(folders, dataset); // notebook 01's, with its minimum count
         var options = shape.For(vocabulary.Count, store.Dimension);
         var vectors = string.IsNullOrEmpty(wordVectors) ? null : WordVectors.Load(wordVectors, vocabulary, options.EmbeddingDimension,
             preset.EmbeddingSizeHint($"the preset parameter ({preset.Name})", "preset"));

@@ -32,3 +32,40 @@ public sealed class WorkbookDataFramesTests
         Assert.Equal([6L, 4, 5, 2], frame["next id"].Cast<long>());
     }
 }
+
+public sealed class WorkbookTrainingVocabularyTests
+{
+    [Fact]
+    public void TrainingVocabulary_IsTheOnePreparedWithItsMinimumCount()
+    {
+        using var folder = new Captioning.Tests.Data.TempFolder();
+        var folders = new WorkbookFolders(folder.Path);
+        var dataDir = WorkbookData.Ensure(folders, "", images: 16);
+        var dataset = WorkbookData.Load(folders, "");
+        Assert.Equal(1, WorkbookData.TrainingVocabulary(folders, dataset).MinCount); // nothing prepared yet: the default
+
+        DatasetPreparer.Prepare(dataDir, null, folders.Prepared, new PrepareOptions(MinCount: 3));
+        var vocabulary = WorkbookData.TrainingVocabulary(folders, dataset);
+
+        Assert.Equal(3, vocabulary.MinCount);
+        Assert.Equal(Captioning.Training.TrainingData.BuildVocabulary(dataset, 3).Words, vocabulary.Words);
+        Assert.True(vocabulary.Count < Captioning.Training.TrainingData.BuildVocabulary(dataset).Count, "a minimum count of 3 drops the rarer words");
+    }
+
+    [Fact]
+    public void TrainingVocabulary_RefusesOnePreparedFromAnotherDataset()
+    {
+        using var folder = new Captioning.Tests.Data.TempFolder();
+        var folders = new WorkbookFolders(folder.Path);
+        WorkbookData.Ensure(folders, "", images: 16);
+        var dataset = WorkbookData.Load(folders, "");
+        Directory.CreateDirectory(folders.Prepared);
+        var path = Path.Combine(folders.Prepared, DatasetPreparer.VocabularyFile);
+        Vocabulary.Build([["zebra", "grazes"]]).Save(path);
+
+        var error = Assert.Throws<CaptioningException>(() => WorkbookData.TrainingVocabulary(folders, dataset));
+
+        Assert.StartsWith($"the vocabulary in '{path}' was not built from the dataset in '{dataset.Source}' (6 ids, this dataset gives ", error.Message, StringComparison.Ordinal);
+        Assert.EndsWith("rerun 01-data-preparation.dib with the same workDir and dataPath", error.Message, StringComparison.Ordinal);
+    }
+}
