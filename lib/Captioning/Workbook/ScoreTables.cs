@@ -48,6 +48,26 @@ public static class ScoreTables
     }
 
     /// <summary>
+    /// BLEU-1..4 x100 two ways, one row per model and baseline: coco-caption's (the papers' and the table's) and NLTK's
+    /// corpus_bleu with the Keras tutorial's weights, (1,0,0,0), (.5,.5,0,0), (.3,.3,.3,0) and (.25,.25,.25,.25).
+    /// </summary>
+    public static DataFrame BleuFrame(IReadOnlyList<ScoredModel> models)
+    {
+        KernelFormatters.EnsureRegistered();
+        var rows = Rows(models);
+        var columns = new List<DataFrameColumn> { new StringDataFrameColumn("model", rows.Select(r => r.Name)) };
+        Metric[] coco = [Metric.CocoBleu1, Metric.CocoBleu2, Metric.CocoBleu3, Metric.CocoBleu4];
+        Metric[] nltk = [Metric.NltkBleu1, Metric.NltkBleu2, Metric.NltkBleu3, Metric.NltkBleu4];
+        for (var n = 0; n < 4; n++)
+        {
+            var (c, k) = (coco[n], nltk[n]);
+            columns.Add(new DoubleDataFrameColumn($"coco BLEU-{n + 1}", rows.Select(r => r.Report.Values[c] * 100)));
+            columns.Add(new DoubleDataFrameColumn($"NLTK BLEU-{n + 1}", rows.Select(r => r.Report.Values[k] * 100)));
+        }
+        return new DataFrame(columns);
+    }
+
+    /// <summary>
     /// Every model's per-image scores x100 as a DataFrame, one row per model and test image (models in order, images by
     /// id): model, image, BLEU-4, CIDEr-D, ROUGE-L. Sorting it by CIDEr-D finds the images a model gets most wrong.
     /// </summary>

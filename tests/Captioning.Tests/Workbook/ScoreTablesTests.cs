@@ -75,4 +75,21 @@ public class ScoreTablesTests
     {
         Assert.Contains("no evaluated models", Assert.Throws<CaptioningException>(() => ScoreTables.Rows([])).Message);
     }
+
+    [Fact]
+    public void BleuFrame_PairsCocoAndNltkBleuPerOrder()
+    {
+        // Each metric gets its own value (0.01 * its position in the enum), so a swapped column shows.
+        var values = MetricNames.All.ToDictionary(m => m, m => 0.01 * (int)m);
+        var report = new ScoreReport(values, 2, [], new Dictionary<Metric, Interval>(), BootstrapOptions.Default);
+        var model = new ScoredModel("merge", new EvaluationResult(Split.Test, report, new Dictionary<string, ScoreReport>(), [],
+            new Dictionary<string, IReadOnlyList<string>>(), "p.tsv"));
+
+        var frame = ScoreTables.BleuFrame([model]);
+
+        Assert.Equal(["model", "coco BLEU-1", "NLTK BLEU-1", "coco BLEU-2", "NLTK BLEU-2", "coco BLEU-3", "NLTK BLEU-3", "coco BLEU-4", "NLTK BLEU-4"],
+            frame.Columns.Select(c => c.Name));
+        // CocoBleu1..4 are enum positions 0..3, NltkBleu1..4 positions 6..9; x100.
+        Assert.Equal([0.0, 6, 1, 7, 2, 8, 3, 9], frame.Columns.Skip(1).Select(c => Math.Round((double)c[0]!, 9)));
+    }
 }
