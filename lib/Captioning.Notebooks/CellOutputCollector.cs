@@ -75,3 +75,49 @@ internal sealed class CellOutputCollector(List<CellOutput> outputs, TextWriter? 
         _ => value.ToString() ?? value.GetType().Name,
     };
 }
+
+/// <summary>
+/// Hands each kernel event of a notebook run to the collector of the cell whose command produced it (found through the
+/// command's parents), listening for the whole run: an event that arrives after its cell's command completed still
+/// reaches that cell instead of being lost or landing in the next one.
+/// </summary>
+internal sealed class CellEventRouter : IObserver<KernelEvent>
+{
+    private readonly Lock gate = new();
+    private readonly Dictionary<Microsoft.DotNet.Interactive.Commands.KernelCommand, CellOutputCollector> cells = new(ReferenceEqualityComparer.Instance);
+    private CellOutputCollector? latest;
+
+    /// <summary>Routes the events of <paramref name="command"/> (and its children) to <paramref name="collector"/>.</summary>
+    public void Add(Microsoft.DotNet.Interactive.Commands.KernelCommand command, CellOutputCollector collector)
+    {
+        lock (gate)
+        {
+            cells[command] = collector;
+            latest = collector;
+        }
+    }
+
+    public void OnNext(KernelEvent value)
+    {
+        CellOutputCollector? target;
+        lock (gate)
+        {
+            target = latest;
+            for (var command = value.Command; command != null; command = command.Parent)
+                if (cells.TryGetValue(command, out var owner))
+                {
+                    target = owner;
+                    break;
+                }
+        }
+        target?.OnNext(value);
+    }
+
+    public void OnError(Exception error)
+    {
+    }
+
+    public void OnCompleted()
+    {
+    }
+}

@@ -14,7 +14,7 @@ public enum CellKind
 /// <param name="Number">1-based position among all cells of the notebook, as reports and errors count them.</param>
 /// <param name="Kind">Markdown or C#.</param>
 /// <param name="Source">The cell text without its marker line and without leading or trailing blank lines, lines joined by \n.</param>
-/// <param name="Line">1-based line in the .dib file of the cell's first source line.</param>
+/// <param name="Line">1-based line in the .dib file of the cell's first source line; 0 for a cell read from an .ipynb.</param>
 public sealed record NotebookCell(int Number, CellKind Kind, string Source, int Line)
 {
     /// <summary>The source split into lines.</summary>
@@ -32,6 +32,11 @@ public sealed record DibNotebook(string Path, string DefaultKernel, IReadOnlyLis
 
     /// <summary>The file name without extension, used to name the executed notebook and its report.</summary>
     public string Name => System.IO.Path.GetFileNameWithoutExtension(Path);
+
+    /// <summary>Where line <paramref name="lineInCell"/> (0-based) of <paramref name="cell"/> is, for messages: its file line in a .dib, the cell and its line in an .ipynb.</summary>
+    public string Where(NotebookCell cell, int lineInCell) => cell.Line > 0
+        ? $"{Path} line {cell.Line + lineInCell}"
+        : $"{Path} cell {cell.Number} line {lineInCell + 1}";
 
     /// <summary>The text of the first markdown heading, or the file name.</summary>
     public string Title

@@ -9,7 +9,7 @@ namespace Captioning.Notebooks;
 /// <param name="Type">int, double, bool or string (declared, or inferred from the literal for `var`).</param>
 /// <param name="Literal">The C# literal as written in the notebook.</param>
 /// <param name="LineInCell">0-based line within the cell.</param>
-/// <param name="FileLine">1-based line in the .dib file.</param>
+/// <param name="FileLine">1-based line in the .dib file (the line within the cell for an .ipynb).</param>
 public sealed record NotebookParameter(string Name, string Type, string Literal, int LineInCell, int FileLine);
 
 /// <summary>
@@ -50,7 +50,7 @@ public static partial class NotebookParameters
         {
             var line = lines[i].Trim();
             if (line.Length == 0 || line.StartsWith("//", StringComparison.Ordinal)) continue;
-            var where = $"{notebook.Path} line {cell.Line + i}";
+            var where = notebook.Where(cell, i);
             var match = Declaration().Match(lines[i]);
             var type = match.Success ? TypeOfLiteral(match.Groups["literal"].Value) : null;
             if (type is null)
@@ -62,7 +62,7 @@ public static partial class NotebookParameters
             if (declared != "var" && declared != type && !(declared == "double" && type == "int"))
                 throw new CaptioningException($"{where}: '{name}' is declared {declared} but its value {literal} is a {type} literal");
             if (result.Any(p => p.Name == name)) throw new CaptioningException($"{where}: parameter '{name}' is declared twice");
-            result.Add(new NotebookParameter(name, declared == "var" ? type : declared, literal, i, cell.Line + i));
+            result.Add(new NotebookParameter(name, declared == "var" ? type : declared, literal, i, cell.Line > 0 ? cell.Line + i : i + 1));
         }
         return result;
     }
@@ -87,7 +87,7 @@ public static partial class NotebookParameters
                     ? $"--set {name}: notebook {notebook.Path} has no parameters cell (a C# cell starting with '{Marker}')"
                     : $"--set {name}: no parameter '{name}' in {notebook.Path}; its parameters are: {string.Join(", ", declared.Select(p => p.Name))}");
             }
-            var literal = ToLiteral(parameter, value, notebook.Path);
+            var literal = ToLiteral(parameter, value, notebook.Where(cell!, parameter.LineInCell));
             var indent = lines[parameter.LineInCell][..(lines[parameter.LineInCell].Length - lines[parameter.LineInCell].TrimStart().Length)];
             var type = Declaration().Match(lines[parameter.LineInCell]).Groups["type"].Value;
             // The old value stays visible in the executed notebook, so a report says what was overridden.
@@ -113,10 +113,10 @@ public static partial class NotebookParameters
     }
 
     /// <summary>Converts raw command-line text into a C# literal of the parameter's type, or throws naming the parameter.</summary>
-    public static string ToLiteral(NotebookParameter parameter, string value, string notebookPath)
+    public static string ToLiteral(NotebookParameter parameter, string value, string declaredAt)
     {
         var problem = $"--set {parameter.Name}={value}: '{value}' is not {Article(parameter.Type)} {parameter.Type} " +
-                      $"('{parameter.Name}' is declared with value {parameter.Literal} at {notebookPath} line {parameter.FileLine})";
+                      $"('{parameter.Name}' is declared with value {parameter.Literal} at {declaredAt})";
         switch (parameter.Type)
         {
             case "int":

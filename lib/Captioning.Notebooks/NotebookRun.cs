@@ -88,6 +88,7 @@ public sealed record NotebookRun(DibNotebook Notebook, IReadOnlyList<CellResult>
         if (failed is null) return "";
         var lines = failed.Cell.Lines;
         var preview = string.Join('\n', lines.Take(3).Select(l => "    | " + l)) + (lines.Length > 3 ? "\n    | ..." : "");
-        return $"{Notebook.Path}: cell {failed.Cell.Number} (line {failed.Cell.Line}) failed:\n{preview}\n{failed.Error}";
+        var line = failed.Cell.Line > 0 ? $" (line {failed.Cell.Line})" : "";
+        return $"{Notebook.Path}: cell {failed.Cell.Number}{line} failed:\n{preview}\n{failed.Error}";
     }
 }

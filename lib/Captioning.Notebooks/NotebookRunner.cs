@@ -49,6 +49,8 @@ public sealed class NotebookRunner
         var previousDirectory = Environment.CurrentDirectory;
         using var kernel = CreateKernel();
         using var host = NotebookCancellation.UseHostToken(cancellationToken);
+        var router = new CellEventRouter();
+        using var listening = kernel.KernelEvents.Subscribe(router);
         try
         {
             // The kernel resolves a cell's relative #r paths against the working directory, as dotnet-repl run from notebooks/ does.
@@ -58,7 +60,7 @@ public sealed class NotebookRunner
             {
                 if (cancellationToken.IsCancellationRequested) break;
                 result.ExecutionCount = ++count;
-                var ok = await RunCellAsync(kernel, applied, result, Echo);
+                var ok = await RunCellAsync(kernel, router, applied, result, Echo);
                 Log?.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"  cell {result.Cell.Number,3}  {(ok ? "ok    " : "FAILED")} {result.Duration.TotalSeconds,7:F2} s  {Preview(result.Cell)}"));
                 if (!ok) break;
@@ -85,21 +87,19 @@ public sealed class NotebookRunner
         return kernel;
     }
 
-    private static async Task<bool> RunCellAsync(CompositeKernel kernel, DibNotebook notebook, CellResult result, TextWriter? echo)
+    private static async Task<bool> RunCellAsync(CompositeKernel kernel, CellEventRouter router, DibNotebook notebook, CellResult result, TextWriter? echo)
     {
         var clock = Stopwatch.StartNew();
-        var collector = new CellOutputCollector(result.Outputs, echo);
+        var command = new SubmitCode(result.Cell.Source, "csharp");
+        router.Add(command, new CellOutputCollector(result.Outputs, echo));
         try
         {
-            using (kernel.KernelEvents.Subscribe(collector))
-            {
-                // Not given the token: the kernel would abandon the running code and return at once; the cell is left to stop itself.
-                var outcome = await kernel.SendAsync(new SubmitCode(result.Cell.Source, "csharp"));
-                var failure = outcome.Events.OfType<CommandFailed>().FirstOrDefault();
-                // A cell that ended normally is done even when Ctrl-C came while it ran (it had no safe point left to stop at).
-                result.Status = failure is null ? CellStatus.Succeeded : CellStatus.Failed;
-                if (failure is not null) result.Error = Describe(notebook, result.Cell, failure);
-            }
+            // Not given the token: the kernel would abandon the running code and return at once; the cell is left to stop itself.
+            var outcome = await kernel.SendAsync(command);
+            var failure = outcome.Events.OfType<CommandFailed>().FirstOrDefault();
+            // A cell that ended normally is done even when Ctrl-C came while it ran (it had no safe point left to stop at).
+            result.Status = failure is null ? CellStatus.Succeeded : CellStatus.Failed;
+            if (failure is not null) result.Error = Describe(notebook, result.Cell, failure);
             if (result.Status == CellStatus.Failed) result.Outputs.Add(CellOutput.Text(OutputKind.Error, result.Error!));
         }
         finally

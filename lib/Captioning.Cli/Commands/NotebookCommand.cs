@@ -19,6 +19,7 @@ internal static class NotebookCommand
     }
 
     private const string DibExpected = "a .dib notebook (UTF-8 text)";
+    private const string NotebookExpected = "a .dib or .ipynb notebook (UTF-8 text)";
 
     private static Option<string[]> SetOption() => new("--set")
     {
@@ -35,7 +36,7 @@ internal static class NotebookCommand
 
     private static Command CreateRun()
     {
-        var file = new Argument<string>("file") { Description = "The .dib notebook to run." };
+        var file = new Argument<string>("file") { Description = "The .dib (or .ipynb) notebook to run." };
         var set = SetOption();
         var output = OutOption();
         var command = new Command("run", "Run one notebook; cells run in the notebook's folder. Exit code 1 when a cell fails (the partial report is still written).")
@@ -46,7 +47,7 @@ internal static class NotebookCommand
         {
             var parameters = NotebookParameters.ParseAssignments(result.GetValue(set) ?? []);
             var outDir = InputPaths.OutputFolder(result.GetValue(output)!, "--out");
-            var notebook = DibParser.Load(InputPaths.TextFile(result.GetValue(file)!, "notebook", DibExpected));
+            var notebook = NotebookDocuments.Load(InputPaths.TextFile(result.GetValue(file)!, "notebook", NotebookExpected));
             PlotlyAsset.Locate(); // the report needs it: fail before the cells run, not after
             var run = RunOne(notebook, parameters, ignoreUnknown: false, outDir);
             if (!run.Succeeded) throw new CaptioningException(run.FailureSummary());

@@ -81,6 +81,17 @@ public class NotebookCommandTests(NotebookFolder folder) : IClassFixture<Noteboo
     }
 
     [Fact]
+    public void Run_RunsTheIpynbFormThatConvertWrites()
+    {
+        var notebook = folder.Write("01-form.dib", "// parameters\nvar n = 2;", "System.IO.File.WriteAllText(\"form.txt\", (n * 21).ToString());");
+        var converted = Path.Combine(folder.Root, "ipynb");
+        Assert.Equal(0, Caption("notebook", "convert", notebook.Path, "--out", converted));
+        Assert.Equal(0, Caption("notebook", "run", Path.Combine(converted, "01-form.ipynb"), "--set", "n=1", "--out", Path.Combine(folder.Root, "form-report")));
+        // The cells ran in the .ipynb's folder, with the --set value.
+        Assert.Equal("21", File.ReadAllText(Path.Combine(converted, "form.txt")));
+    }
+
+    [Fact]
     public void Run_ExitsWithOneForABadParameterValue()
     {
         var notebook = folder.Write("01-badset.dib", "// parameters\nvar epochs = 5;");

@@ -54,6 +54,14 @@ public class NotebookDocumentsTests
     }
 
     [Fact]
+    public void ParseIpynb_ParameterErrorsNameTheCellAndItsLine()
+    {
+        var back = NotebookDocuments.ParseIpynb(NotebookDocuments.ToIpynb(NotebookDocuments.ToDocument(SampleNotebook())), "/nb/01-a.ipynb");
+        var e = Assert.Throws<CaptioningException>(() => NotebookParameters.Apply(back, new Dictionary<string, string> { ["epochs"] = "many" }));
+        Assert.Equal("--set epochs=many: 'many' is not an int ('epochs' is declared with value 5 at /nb/01-a.ipynb cell 2 line 2)", e.Message);
+    }
+
+    [Fact]
     public void ParseIpynb_ThrowsNamingTheFileForSomethingElse()
     {
         var e = Assert.Throws<CaptioningException>(() => NotebookDocuments.ParseIpynb("[1, 2", "/nb/02-x.ipynb"));

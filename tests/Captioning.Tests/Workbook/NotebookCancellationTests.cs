@@ -45,6 +45,10 @@ public class NotebookCancellationTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
         await Until(() => AppContext.GetData(key) is "cancelled" or "timed out");
         Assert.Equal("cancelled", AppContext.GetData(key));
+        // The abandoned code still holds the kernel's process-wide console capture until it returns; a later test that
+        // captures the console itself (CliRunner) must not find it swapped back under its feet.
+        await Until(() => Console.Out.GetType().Name != "MultiplexingTextWriter");
+        Assert.NotEqual("MultiplexingTextWriter", Console.Out.GetType().Name);
     }
 
     private static async Task Until(Func<bool> condition)
