@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Xunit;
 
@@ -62,7 +61,7 @@ public sealed class RealKernelTests
             Assert.Contains("merge: TutorialMergeModel (defined in the notebook) computes what the library's merge model computes", streams["03-merge-vs-inject"]);
             Assert.Contains("par-inject epoch 1/", streams["03-merge-vs-inject"]);
             Assert.Contains("Test-split scores by model", html["04-evaluation"]);
-            // photoCount's default: 8 of the 15 test photos.
+            // photoCount's default: 8 new synthetic scenes.
             Assert.Equal(8, streams["05-caption-new-photos"].Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.StartsWith("synth_", StringComparison.Ordinal)));
         }
         finally
@@ -75,22 +74,9 @@ public sealed class RealKernelTests
     private static async Task<List<JsonElement>> Run(string folder, string name)
     {
         var output = Path.Combine(folder, name + ".out.ipynb");
-        var start = new ProcessStartInfo("dotnet", ["repl", "--run", name + ".dib", "--exit-after-run", "--output-format", "ipynb", "--output-path", output])
-        {
-            WorkingDirectory = folder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["DOTNET_INTERACTIVE_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        using var repl = Process.Start(start)!;
-        var stdout = repl.StandardOutput.ReadToEndAsync();
-        var stderr = repl.StandardError.ReadToEndAsync();
-        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(10));
-        await repl.WaitForExitAsync(limit.Token);
-        var (outText, errText) = (await stdout, await stderr);
-        Assert.True(repl.ExitCode == 0,
-            $"{name}: dotnet repl exited with {repl.ExitCode} (2: a cell failed; 'could not execute' or 'command not found': run environment/setup --test-deps, which restores the tool):\n{outText}\n{errText}");
+        var (code, log) = await DotnetRepl.RunAsync(name + ".dib", output, folder, TimeSpan.FromMinutes(10));
+        Assert.True(code == 0,
+            $"{name}: dotnet repl exited with {code} (2: a cell failed; 'could not execute' or 'command not found': run environment/setup --test-deps, which restores the tool):\n{log}");
         using var ipynb = JsonDocument.Parse(File.ReadAllText(output));
         return ipynb.RootElement.GetProperty("cells").EnumerateArray()
             .Where(c => c.TryGetProperty("outputs", out _))
