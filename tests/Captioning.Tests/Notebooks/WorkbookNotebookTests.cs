@@ -1,3 +1,4 @@
+using Captioning.Data;
 using Captioning.Features;
 using Captioning.Notebooks;
 using Captioning.Reports;
@@ -36,6 +37,17 @@ public class WorkbookNotebookTests(WorkbookNotebooksFixture fixture) : IClassFix
         Assert.Equal(2, Count(outputs, "text/html", "Plotly.newPlot"));
         Assert.Equal(1, Count(outputs, "text/html", "caption-gallery"));
         Assert.Equal(4, outputs.Single(o => o.Mime == "text/html" && o.Content.Contains("caption-gallery")).Content.Split("<figure").Length - 1);
+        // The vocabulary as a table (every id: specials first), one caption encoded, its tutorial samples, both counts.
+        var vocabulary = Vocabulary.Load(Path.Combine(folders.Prepared, "vocabulary.json"));
+        Assert.Equal(1, Count(outputs, "text/html", $"{vocabulary.Count} rows x 3 columns"));
+        Assert.Contains(outputs, o => o.Mime == "text/html" && o.Content.Contains("<td>&lt;unk&gt;</td>") && o.Content.Contains("<th>count</th>"));
+        var encoded = outputs.Single(o => o.Mime == "stream" && o.Content.StartsWith("words:  ", StringComparison.Ordinal)).Content;
+        Assert.Contains("\ninput:  <start> ", encoded);
+        Assert.Contains(" <end>", encoded);
+        Assert.Contains("'zebra', gets id 3 (<unk>)", encoded);
+        Assert.Equal(1, Count(outputs, "text/html", "<th>prefix ids (front-padded)</th>"));
+        // 90 training images with five captions each: 450 rows; the pairs add one per word.
+        Assert.Contains(outputs, o => o.Content.Contains("prefix samples (the tutorial's way) or 450 teacher-forced rows"));
     }
 
     [Fact]
@@ -137,19 +149,31 @@ public class WorkbookNotebookTests(WorkbookNotebooksFixture fixture) : IClassFix
         Assert.Equal(1, Count(outputs, "text/html", "Per-image CIDEr-D"));
         Assert.Equal(1, Count(outputs, "text/html", "the 3 best test captions"));
         Assert.Equal(1, Count(outputs, "text/html", "the 3 worst test captions"));
+        // coco-caption and NLTK BLEU side by side; BLEU worked through; the caption's greedy and beam decoding traced.
+        Assert.Equal(1, Count(outputs, "text/html", "<th>NLTK BLEU-4</th>"));
+        Assert.Equal(1, Count(outputs, "text/html", "6 rows x 9 columns"));
+        var worked = outputs.Single(o => o.Mime == "stream" && o.Content.Contains("BLEU-4 = BP · (")).Content;
+        Assert.Contains("\np1 = ", worked);
+        Assert.Contains(", BP = ", worked);
+        Assert.Contains(outputs, o => o.Mime == "stream" && o.Content.StartsWith("step  0  <start> ", StringComparison.Ordinal));
+        Assert.Contains(outputs, o => o.Mime == "stream" && o.Content.StartsWith("step 0\n", StringComparison.Ordinal) && o.Content.Contains("log p"));
         var folders = new WorkbookFolders(fixture.WorkDir);
         Assert.Equal(8, Directory.GetFiles(folders.Evaluations, "*.json").Length); // 4 models x (beam 2 with bootstrap, reused in the sweep; beam 1 without)
     }
 
     [Fact]
-    public void CaptionNewPhotos_CaptionsTheFirstTestImages()
+    public void CaptionNewPhotos_CaptionsNewScenesMostSureFirst()
     {
         var run = fixture.Succeeded("05-caption-new-photos");
         var lines = run.Cells.SelectMany(c => c.Outputs).Where(o => o.Kind == Captioning.Notebooks.OutputKind.Stdout)
             .SelectMany(o => o.Data["text/plain"].Split('\n', StringSplitOptions.RemoveEmptyEntries)).ToList();
         Assert.Equal(3, lines.Count);
         // One epoch on 90 images may well give an empty caption; the line still names the photo and its log-probability.
-        Assert.All(lines, l => Assert.Matches(@"^synth_\d{5}\.jpg  .* \(-\d+\.\d\d\)$", l));
+        Assert.All(lines, l => Assert.Matches(@"^synth_\d{5}\.jpg  .* \((-\d+\.\d\d|0\.00) per word, -?\d+\.\d\d in all\)$", l));
+        var perWord = lines.Select(l => double.Parse(System.Text.RegularExpressions.Regex.Match(l, @"\((\S+) per word").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(perWord.OrderByDescending(v => v), perWord);
+        // New scenes drawn with newPhotoSeed 2 (the generator's minimum of 8, of which the first 3 are captioned), not the dataset's images.
+        Assert.Equal(8, Directory.GetFiles(Path.Combine(fixture.WorkDir, "new-photos", "seed-2", "Flickr8k_Dataset"), "*.jpg").Length);
         var outputs = fixture.IpynbOutputs("05-caption-new-photos");
         var gallery = outputs.Single(o => o.Mime == "text/html" && o.Content.Contains("caption-gallery")).Content;
         Assert.Equal(3, gallery.Split("<figure").Length - 1);
