@@ -4,7 +4,8 @@ namespace Captioning.Reports;
 
 /// <summary>
 /// A table of scores: one row per model or setting, one column per metric, optionally with a
-/// confidence interval per cell. The best value of each column is shown in bold.
+/// confidence interval per cell. The best value of each column is shown in bold unless
+/// <see cref="MarkBest"/> is off (a table of differences has no "best" row).
 /// </summary>
 [TypeFormatterSource(typeof(RichFormatterSource))]
 public sealed class MetricTable : IHtmlRenderable
@@ -31,6 +32,9 @@ public sealed class MetricTable : IHtmlRenderable
 
     /// <summary>Whether a larger value is better in every column (true for BLEU, CIDEr, ROUGE); decides which cell is bold.</summary>
     public bool HigherIsBetter { get; init; } = true;
+
+    /// <summary>Whether the best value of each column is bold; off for tables whose rows are differences between models, where the largest difference is not a winner.</summary>
+    public bool MarkBest { get; init; } = true;
 
     /// <summary>Number of rows added.</summary>
     public int RowCount => rows.Count;
@@ -60,7 +64,7 @@ public sealed class MetricTable : IHtmlRenderable
             html.Append("<tr><th>").Append(Html.Escape(name)).Append("</th>");
             for (var c = 0; c < values.Length; c++)
             {
-                var isBest = rows.Count > 1 && double.IsFinite(values[c]) && values[c] == best[c];
+                var isBest = MarkBest && rows.Count > 1 && double.IsFinite(values[c]) && values[c] == best[c];
                 html.Append(isBest ? "<td class=\"best\">" : "<td>").Append(Html.Number(values[c], Decimals));
                 if (intervals is not null)
                     html.Append("<span class=\"ci\"> [").Append(Html.Number(intervals[c].Low, Decimals)).Append(", ")

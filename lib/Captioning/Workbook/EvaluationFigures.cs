@@ -54,7 +54,8 @@ public static class EvaluationFigures
         var baseModel = models.FirstOrDefault(m => m.Name == reference)
             ?? throw new CaptioningException($"no evaluated model named '{reference}'; evaluated: {string.Join(", ", models.Select(m => m.Name))}");
         var table = new MetricTable(ScoreTables.Columns.Select(c => c.Name).ToList(),
-            $"Paired bootstrap: {reference} minus each other model (x100, 95% interval; intervals containing 0 mean no clear winner)", decimals: 1);
+            $"Paired bootstrap: {reference} minus each other model (x100, 95% interval; intervals containing 0 mean no clear winner)", decimals: 1)
+        { MarkBest = false };
         var candidates = Candidates(baseModel.Result);
         foreach (var other in models.Where(m => m != baseModel))
         {
@@ -70,7 +71,8 @@ public static class EvaluationFigures
     public static MetricTable VersusBaseline(IReadOnlyList<ScoredModel> models, string baseline = "nearest-neighbour", BootstrapOptions? bootstrap = null)
     {
         var table = new MetricTable(ScoreTables.Columns.Select(c => c.Name).ToList(),
-            $"Paired bootstrap: each model minus the {baseline} baseline (x100, 95% interval; above 0 means the model is better)", decimals: 1);
+            $"Paired bootstrap: each model minus the {baseline} baseline (x100, 95% interval; above 0 means the model is better)", decimals: 1)
+        { MarkBest = false };
         foreach (var model in models)
         {
             var baselineCaptions = model.Result.BaselinePredictions?.GetValueOrDefault(baseline)

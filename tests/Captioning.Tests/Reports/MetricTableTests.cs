@@ -21,6 +21,17 @@ public class MetricTableTests
     }
 
     [Fact]
+    public void ToHtml_MarksNothingWhenMarkBestIsOff()
+    {
+        var table = new MetricTable(["BLEU-4"], decimals: 1) { MarkBest = false }.AddRow("a - b", [2.0]).AddRow("a - c", [-1.0]);
+
+        Assert.Equal(
+            "<table class=\"metric-table\"><thead><tr><th></th><th>BLEU-4</th></tr></thead><tbody>" +
+            "<tr><th>a - b</th><td>2.0</td></tr><tr><th>a - c</th><td>-1.0</td></tr></tbody></table>",
+            table.ToHtml());
+    }
+
+    [Fact]
     public void ToString_AlignsColumns()
     {
         Assert.Equal(

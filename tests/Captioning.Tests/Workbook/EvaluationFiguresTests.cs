@@ -49,6 +49,8 @@ public class EvaluationFiguresTests
         // BLEU-1 is the first column: 100 - 64.17938 = 35.8.
         Assert.Matches(@"^exact - nearest-neighbour\s+35\.8 \[", lines[3]);
         Assert.Equal(2, table.RowCount);
+        // Differences have no winner to bold.
+        Assert.DoesNotContain("class=\"best\"", table.ToHtml());
     }
 
     [Fact]
