@@ -16,6 +16,7 @@ internal static class InfoCommand
             Console.WriteLine($"libtorch   {TorchRuntime.LibTorchVersion}");
             Console.WriteLine($"natives    {TorchRuntime.NativeFolder ?? "found by TorchSharp's own lookup"}");
             Console.WriteLine($"threads    {TorchRuntime.Threads} (cores: {Environment.ProcessorCount}); OpenMP wait policy {TorchRuntime.OpenMpWaitPolicy ?? "OpenMP's default"}");
+            Console.WriteLine($"allocator  {TorchRuntime.AllocatorTuning ?? "the C library's defaults"}");
             var cuda = TorchRuntime.CudaDeviceCount;
             Console.WriteLine($"devices    cpu; cuda {(cuda > 0 ? string.Create(CultureInfo.InvariantCulture, $"{cuda} device(s)") : "not available")}");
             Console.WriteLine($"runtime    .NET {Environment.Version}");

@@ -7,11 +7,14 @@ namespace Captioning.Tests.Cli;
 /// <summary>`caption info` in a child process whose environment the test controls.</summary>
 public sealed class InfoCommandTests
 {
-    private static string Info(string? waitPolicy)
+    private static string Info(string? waitPolicy, string? mmapThreshold = null)
     {
         var start = new ProcessStartInfo(CliProcess.Path(), "info") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.Environment.Remove("OMP_WAIT_POLICY");
+        start.Environment.Remove("MALLOC_MMAP_THRESHOLD_");
+        start.Environment.Remove("MALLOC_TRIM_THRESHOLD_");
         if (waitPolicy != null) start.Environment["OMP_WAIT_POLICY"] = waitPolicy;
+        if (mmapThreshold != null) start.Environment["MALLOC_MMAP_THRESHOLD_"] = mmapThreshold;
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -40,6 +43,14 @@ public sealed class InfoCommandTests
     public void Info_KeepsTheUsersOpenMpWaitPolicy()
     {
         Assert.Contains("; OpenMP wait policy ACTIVE (from the environment)", Info("ACTIVE"));
+    }
+
+    [Fact]
+    public void Info_ShowsTheAllocatorThresholdsTheWorkbookSets_AndKeepsTheUsers()
+    {
+        // mallopt accepted both values (it returns 0 for one it refuses, and then the line says the C library's defaults).
+        Assert.Contains("allocator  glibc mmap and trim thresholds 1024 MiB (set by the workbook; MALLOC_MMAP_THRESHOLD_ overrides)", Info(null).Split('\n'));
+        Assert.Contains("allocator  glibc's MALLOC_*_THRESHOLD_ from the environment", Info(null, mmapThreshold: "131072").Split('\n'));
     }
 
     [Fact]
