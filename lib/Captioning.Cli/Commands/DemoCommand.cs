@@ -111,11 +111,12 @@ internal static class DemoCommand
             var index = NotebookReport.WriteIndex(runs, folders.Report);
 
             // Notebook 04 evaluated every model with these settings; the cache hands its results back.
-            var scored = EvaluationCache.EvaluateAll(folders, CaptionModelOptions.ArchitectureNames, Split.Test, TableDecode, TableBootstrap, device: device);
+            var experiment = Experiment.Current(folders);
+            var scored = EvaluationCache.EvaluateAll(folders, experiment.Architectures, Split.Test, TableDecode, TableBootstrap, device: device);
             Console.WriteLine();
             Console.WriteLine(ScoreTables.Text(scored, TableDecode.BeamSize));
             Console.WriteLine(FormattableString.Invariant($"demo finished in {clock.Elapsed.TotalMinutes:F1} min; report: {index}"));
-            Console.WriteLine($"caption new photos:  caption describe --run {folders.Run(CaptionModelOptions.ArchitectureNames[0]).Path} {Path.Combine(folders.SyntheticData, "Flickr8k_Dataset", SyntheticDataset.FileName(0))}");
+            Console.WriteLine($"caption new photos:  caption describe --run {experiment.Run(experiment.Architectures[0]).Path} {Path.Combine(folders.SyntheticData, "Flickr8k_Dataset", SyntheticDataset.FileName(0))}");
         }));
         return command;
     }

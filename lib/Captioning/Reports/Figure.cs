@@ -14,7 +14,7 @@ namespace Captioning.Reports;
 /// from a CDN.
 /// </summary>
 [TypeFormatterSource(typeof(RichFormatterSource))]
-public sealed class Figure : IHtmlRenderable
+public sealed partial class Figure : IHtmlRenderable
 {
     private static readonly JsonSerializerOptions Readable = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 

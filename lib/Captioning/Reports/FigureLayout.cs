@@ -5,7 +5,7 @@ namespace Captioning.Reports;
 /// <summary>The workbook's plot style as a Plotly.NET layout: white background, the palette, titles, grouped bars.</summary>
 internal static class FigureLayout
 {
-    private static readonly string[] Palette = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"];
+    internal static readonly string[] Palette = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"];
 
     /// <summary>The layout of <paramref name="figure"/> whose traces have the plotly types <paramref name="types"/>, in order.</summary>
     public static Layout Of(Figure figure, IReadOnlyList<string> types)
@@ -37,7 +37,7 @@ internal static class FigureLayout
         return axis;
     }
 
-    private static DynamicObj.DynamicObj Object(params (string Name, object Value)[] properties)
+    internal static DynamicObj.DynamicObj Object(params (string Name, object Value)[] properties)
     {
         var value = new DynamicObj.DynamicObj();
         foreach (var (name, property) in properties) value.SetProperty(name, property);

@@ -22,10 +22,16 @@ public static class EvaluationCache
         Converters = { new JsonStringEnumConverter() },
     };
 
-    /// <summary>The cache file of one model, split, beam size and resample count.</summary>
-    public static string PathOf(WorkbookFolders folders, string model, Split split, DecodeOptions decode, BootstrapOptions bootstrap) =>
-        Path.Combine(folders.Evaluations, string.Create(CultureInfo.InvariantCulture,
-            $"{model}-{split.ToString().ToLowerInvariant()}-beam{decode.BeamSize}-bootstrap{bootstrap.Resamples}.json"));
+    /// <summary>
+    /// The cache file of one run of the current experiment (<paramref name="model"/> with <paramref name="seed"/>, default its
+    /// first seed), split, beam size and resample count: &lt;key&gt;-&lt;model&gt;-seed&lt;N&gt;-test-beam3-bootstrap1000.json.
+    /// </summary>
+    public static string PathOf(WorkbookFolders folders, string model, Split split, DecodeOptions decode, BootstrapOptions bootstrap, int? seed = null)
+    {
+        var experiment = Experiment.Current(folders);
+        return Path.Combine(folders.Evaluations, string.Create(CultureInfo.InvariantCulture,
+            $"{experiment.Key}-{model}-seed{seed ?? experiment.Seeds[0]}-{split.ToString().ToLowerInvariant()}-beam{decode.BeamSize}-bootstrap{bootstrap.Resamples}.json"));
+    }
 
     /// <summary>
     /// The evaluation of <paramref name="model"/>'s run: read from the cache when it was made from the same best checkpoint
@@ -35,26 +41,27 @@ public static class EvaluationCache
     /// running it is cancelled (<see cref="NotebookCancellation"/>).
     /// </summary>
     public static EvaluationResult EvaluateOrLoad(WorkbookFolders folders, string model, Split split, DecodeOptions decode, BootstrapOptions bootstrap,
-        Action<string>? log = null, torch.Device? device = null)
+        Action<string>? log = null, torch.Device? device = null, int? seed = null)
     {
-        var run = folders.Run(model);
+        var run = folders.Run(model, seed);
         if (!run.IsFinished) throw new CaptioningException($"run '{run.Path}' has not finished training; run 03-merge-vs-inject.dib first with the same workDir");
         var key = Key(run, decode, bootstrap);
-        var path = PathOf(folders, model, split, decode, bootstrap);
-        if (TryRead(path) is { } cached && cached.Key == key) return Reused(model, path, cached, log);
+        var path = PathOf(folders, model, split, decode, bootstrap, seed);
+        var label = seed is null ? model : string.Create(CultureInfo.InvariantCulture, $"{model} seed {seed}");
+        if (TryRead(path) is { } cached && cached.Key == key) return Reused(label, path, cached, log);
         // Computing writes: locked, then read again, in case another process has just written it.
         using var writing = WriterLock.Acquire(path, "evaluation cache");
-        if (TryRead(path) is { } written && written.Key == key) return Reused(model, path, written, log);
+        if (TryRead(path) is { } written && written.Key == key) return Reused(label, path, written, log);
         var result = RunEvaluator.Evaluate(run, split, decode, bootstrap, device, NotebookCancellation.Current);
         Directory.CreateDirectory(folders.Evaluations);
         AtomicFile.WriteAllText(path, JsonSerializer.Serialize(new CachedEvaluation(key, result), Json));
-        log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"{model}: evaluated {result.Model.Images} {split.ToString().ToLowerInvariant()} images with beam {decode.BeamSize}"));
+        log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"{label}: evaluated {result.Model.Images} {split.ToString().ToLowerInvariant()} images with beam {decode.BeamSize}"));
         return result;
     }
 
-    private static EvaluationResult Reused(string model, string path, CachedEvaluation cached, Action<string>? log)
+    private static EvaluationResult Reused(string label, string path, CachedEvaluation cached, Action<string>? log)
     {
-        log?.Invoke($"{model}: reusing the evaluation in '{path}'");
+        log?.Invoke($"{label}: reusing the evaluation in '{path}'");
         return cached.Result;
     }
 
@@ -85,12 +92,23 @@ public static class EvaluationCache
         return sweep;
     }
 
-    /// <summary>Reads a cached evaluation, or null when the file is missing or unreadable (it is then recomputed).</summary>
-    public static EvaluationResult? TryLoad(WorkbookFolders folders, string model, Split split, DecodeOptions decode, BootstrapOptions bootstrap)
+    /// <summary>
+    /// Every run of the current experiment, each architecture with each of its seeds, decoded with <paramref name="decode"/>
+    /// and scored without resampling (cached like <see cref="EvaluateOrLoad"/>): what <see cref="SeedComparison"/> reads.
+    /// </summary>
+    public static IReadOnlyList<SeedScore> EvaluateSeeds(WorkbookFolders folders, Split split, DecodeOptions decode, Action<string>? log = null, torch.Device? device = null)
     {
-        var run = folders.Run(model);
+        var experiment = Experiment.Current(folders);
+        return experiment.Architectures.SelectMany(a => experiment.Seeds.Select(s =>
+            new SeedScore(a, s, EvaluateOrLoad(folders, a, split, decode, BootstrapOptions.None, log, device, s)))).ToList();
+    }
+
+    /// <summary>Reads a cached evaluation, or null when the file is missing or unreadable (it is then recomputed).</summary>
+    public static EvaluationResult? TryLoad(WorkbookFolders folders, string model, Split split, DecodeOptions decode, BootstrapOptions bootstrap, int? seed = null)
+    {
+        var run = folders.Run(model, seed);
         if (!run.IsFinished) return null;
-        var cached = TryRead(PathOf(folders, model, split, decode, bootstrap));
+        var cached = TryRead(PathOf(folders, model, split, decode, bootstrap, seed));
         return cached != null && cached.Key == Key(run, decode, bootstrap) ? cached.Result : null;
     }
 

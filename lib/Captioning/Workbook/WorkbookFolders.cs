@@ -27,11 +27,14 @@ public sealed class WorkbookFolders
     /// <summary>The feature store of an encoder, e.g. &lt;root&gt;/small-cnn.feat.</summary>
     public string FeatureStore(string encoder) => Path.Combine(Root, encoder + ".feat");
 
-    /// <summary>The folder holding one run folder per caption model.</summary>
+    /// <summary>The folder holding notebook 03's experiments, one folder per settings key (<see cref="Experiment"/>).</summary>
     public string Runs => Path.Combine(Root, "runs");
 
-    /// <summary>The run folder of the model called <paramref name="name"/> (merge, init-inject, ...).</summary>
-    public RunFolder Run(string name) => new(Path.Combine(Runs, name));
+    /// <summary>
+    /// The run folder of the model called <paramref name="name"/> (merge, init-inject, ...) with <paramref name="seed"/>
+    /// (default: the first) in the current experiment, the one notebook 03 opened last.
+    /// </summary>
+    public RunFolder Run(string name, int? seed = null) => Experiment.Current(this).Run(name, seed);
 
     /// <summary>Cached evaluations (one JSON per run, split and decoding).</summary>
     public string Evaluations => Path.Combine(Root, "evaluation");

@@ -42,8 +42,10 @@ public class DemoCommandTests
         Assert.True(again == 0, stderr2 + stdout2);
         var evaluation = File.ReadAllText(Path.Combine(report, "04-evaluation.ipynb"));
         Assert.Contains("merge: reusing the evaluation", evaluation);
+        Assert.Contains("par-inject seed 2: reusing the evaluation", evaluation);
         var training = File.ReadAllText(Path.Combine(report, "03-merge-vs-inject.ipynb"));
-        Assert.Contains("merge: already finished", training);
+        Assert.Contains("merge seed 1: already finished", training);
+        Assert.Contains("merge seed 2: already finished", training);
         Assert.Equal(lines.Skip(header).Take(8), stdout2.Split('\n').SkipWhile(l => !l.StartsWith("test split", StringComparison.Ordinal)).Take(8));
     }
 

@@ -1,4 +1,5 @@
 using Captioning.Tests.Data;
+using Captioning.Workbook;
 using Xunit;
 
 namespace Captioning.Tests.Cli;
@@ -27,14 +28,15 @@ public class DemoFreshTests
         Assert.True(again == 0, stderr2 + second);
         Assert.False(File.Exists(stale));
         for (var stage = 1; stage <= 6; stage++) Assert.Contains($"[demo {stage}/6] ", stderr2);
+        var key = Experiment.Current(new WorkbookFolders(dir)).Key;
         string[] written =
         [
-            "data/Flickr8k_Dataset/synth_00000.jpg", "small-cnn.feat", "runs/merge/checkpoints/best.safetensors", "runs/par-inject/checkpoints/best.safetensors",
-            "evaluation/merge-test-beam3-bootstrap1000.json", "report/01-data-preparation.ipynb", "report/05-caption-new-photos.ipynb", "report/index.html",
+            "data/Flickr8k_Dataset/synth_00000.jpg", "small-cnn.feat", $"runs/{key}/merge-seed1/checkpoints/best.safetensors", $"runs/{key}/par-inject-seed2/checkpoints/best.safetensors",
+            $"evaluation/{key}-merge-seed1-test-beam3-bootstrap1000.json", "report/01-data-preparation.ipynb", "report/05-caption-new-photos.ipynb", "report/index.html",
         ];
         Assert.All(written, f => Assert.True(File.GetLastWriteTimeUtc(Path.Combine(dir, f)) > old, $"{f} was not written again"));
         var training = File.ReadAllText(Path.Combine(dir, "report", "03-merge-vs-inject.ipynb"));
-        Assert.Contains("merge: trained", training);
+        Assert.Contains("merge seed 1: trained", training);
         Assert.DoesNotContain("already finished", training);
         var evaluation = File.ReadAllText(Path.Combine(dir, "report", "04-evaluation.ipynb"));
         Assert.Contains("merge: evaluated", evaluation);

@@ -20,26 +20,29 @@ public class DemoResumeTests
         var (code, reference, stderr) = CliProcess.Run(Demo(whole));
         Assert.True(code == 0, stderr + reference);
 
+        // The same settings on the same data: the killed demo trains the same experiment, under the same key.
+        var key = Experiment.Current(new WorkbookFolders(whole)).Key;
+        string Run(string dir, string name) => Path.Combine(dir, "runs", key, name + "-seed1");
         var killed = Path.Combine(temp.Path, "killed");
         // Held in the second architecture's run once its first epoch is saved (by then the data, the features and
         // the first model are finished), and killed there.
-        var run = Path.Combine(killed, "runs", "init-inject");
+        var run = Run(killed, "init-inject");
         using (var process = HeldProcess.StartAndWait(TestHold.EpochSaved(run, 1), Demo(killed)))
             Assert.Equal(137, process.Kill()); // SIGKILL: no chance to clean up
         Assert.False(File.Exists(Path.Combine(run, "finished.json")));
-        Assert.True(File.Exists(Path.Combine(killed, "runs", "merge", "finished.json")));
-        var mergeCheckpoint = File.ReadAllBytes(Path.Combine(killed, "runs", "merge", "checkpoints", "best.safetensors"));
+        Assert.True(File.Exists(Path.Combine(Run(killed, "merge"), "finished.json")));
+        var mergeCheckpoint = File.ReadAllBytes(Path.Combine(Run(killed, "merge"), "checkpoints", "best.safetensors"));
 
         var (again, resumed, stderr2) = CliProcess.Run(Demo(killed));
         Assert.True(again == 0, stderr2 + resumed);
         var training = File.ReadAllText(Path.Combine(killed, "report", "03-merge-vs-inject.ipynb"));
-        Assert.Contains("merge: already finished", training);
-        Assert.Contains("init-inject: resumed after epoch 1;", training);
+        Assert.Contains("merge seed 1: already finished", training);
+        Assert.Contains("init-inject seed 1: resumed after epoch 1;", training);
         // Finished work was kept as it was, and every model ends exactly where the uninterrupted demo's did.
-        Assert.Equal(mergeCheckpoint, File.ReadAllBytes(Path.Combine(killed, "runs", "merge", "checkpoints", "best.safetensors")));
+        Assert.Equal(mergeCheckpoint, File.ReadAllBytes(Path.Combine(Run(killed, "merge"), "checkpoints", "best.safetensors")));
         foreach (var name in new[] { "merge", "init-inject", "pre-inject", "par-inject" })
-            Assert.Equal(File.ReadAllBytes(Path.Combine(whole, "runs", name, "checkpoints", "last.safetensors")),
-                File.ReadAllBytes(Path.Combine(killed, "runs", name, "checkpoints", "last.safetensors")));
+            Assert.Equal(File.ReadAllBytes(Path.Combine(Run(whole, name), "checkpoints", "last.safetensors")),
+                File.ReadAllBytes(Path.Combine(Run(killed, name), "checkpoints", "last.safetensors")));
         Assert.Equal(Table(reference), Table(resumed));
     }
 

@@ -88,7 +88,7 @@ public sealed partial class RealKernelDisplayTests
             var frame = new LossCurves().Add("merge", new EpochMetrics(1, 4.0, 4.5, 1e-3, 100, 1, true)).Add("merge", new EpochMetrics(2, 3.0, 3.25, 1e-3, 100, 1, true)).ToFrame();
             Assert.Equal(FrameHtml.ToHtml(frame), html[2]);
             Assert.Equal(FrameHtml.ToHtml(frame.OrderBy("validation loss").Head(1)), html[3]);
-            Assert.Contains("<tr><th>0</th><td>merge</td><td style=\"text-align:right\">2</td>", html[3]);
+            Assert.Contains("<tr><th>0</th><td>merge</td><td style=\"text-align:right\">1</td><td style=\"text-align:right\">2</td>", html[3]);
 
             // One FSharp.Core and one Formatting: the kernel's own, which the library bound to.
             var assemblies = JsonNode.Parse(text)!["cells"]!.AsArray().Last()!["outputs"]![0]!["data"]!["text/plain"]!;

@@ -63,34 +63,70 @@ public class WorkbookNotebookTests(WorkbookNotebooksFixture fixture) : IClassFix
     }
 
     [Fact]
-    public void MergeVsInject_TrainsFourRunsAndPlotsLossAndSizes()
+    public void MergeVsInject_TrainsFourArchitecturesWithTwoSeedsAndPlotsLossAndSizes()
     {
         fixture.Succeeded("03-merge-vs-inject");
         var folders = new WorkbookFolders(fixture.WorkDir);
+        var experiment = Experiment.Current(folders);
+        // The notebook's parameters, as the fixture set them, are the experiment's settings.
+        Assert.Equal(new ExperimentSettings() with { Dropout = 0.2, ImageDropout = 0.1, Epochs = 1 }, experiment.Settings);
+        Assert.Equal([1, 2], experiment.Seeds);
         foreach (var name in Captioning.Models.CaptionModelOptions.ArchitectureNames)
         {
-            var run = folders.Run(name);
-            Assert.True(run.IsFinished, name);
-            Assert.True(File.Exists(run.MetricsCsvPath), name);
-            Assert.Single(run.ReadMetrics());
-            var (model, training, _, _) = run.ReadConfig();
-            Assert.Equal(Captioning.Models.CaptionModelOptions.ParseArchitecture(name), model.Architecture);
-            Assert.Equal(TrainingPreset.Demo.Model.Hidden, model.HiddenDimension);
-            Assert.Equal(1, training.Epochs);
-            // The notebook's dropout parameters override the preset's.
-            Assert.Equal((0.2, 0.1), (model.Dropout, model.ImageDropout));
+            foreach (var seed in new[] { 1, 2 })
+            {
+                var run = folders.Run(name, seed);
+                Assert.Equal(Path.Combine(folders.Runs, experiment.Key, $"{name}-seed{seed}"), run.Path);
+                Assert.True(run.IsFinished, name);
+                Assert.Single(run.ReadMetrics());
+                var (model, training, _, _) = run.ReadConfig();
+                Assert.Equal(Captioning.Models.CaptionModelOptions.ParseArchitecture(name), model.Architecture);
+                Assert.Equal(TrainingPreset.Demo.Model.Hidden, model.HiddenDimension);
+                Assert.Equal((1, seed), (training.Epochs, training.Seed));
+                Assert.Equal((0.2, 0.1), (model.Dropout, model.ImageDropout));
+            }
         }
         var outputs = fixture.IpynbOutputs("03-merge-vs-inject");
+        // The experiment: its key and the settings table.
+        Assert.Equal(1, Count(outputs, "text/html", $"experiment {experiment.Key} in"));
+        Assert.Contains(outputs, o => o.Mime == "stream" && o.Content.Contains("brownlee-merge differs in: embedding 128 → 256; hidden 128 → 256; dropout 0.2 → 0.5; imageDropout 0.1 → 0.5;"));
         Assert.Equal(1, Count(outputs, "text/html", "Trainable parameters per architecture"));
-        Assert.Equal(1, Count(outputs, "text/html", "merge (validation)"));
+        // The loss cell: an untrained model's masked cross-entropy is close to ln V (a uniform guess).
+        var loss = outputs.Single(o => o.Mime == "stream" && o.Content.Contains("masked cross-entropy of the untrained model")).Content;
+        var match = System.Text.RegularExpressions.Regex.Match(loss, @"untrained model: ([0-9.]+) over (\d+) real target words of (\d+) positions \(ln V = ([0-9.]+)\)");
+        Assert.True(match.Success, loss);
+        var (value, lnV) = (double.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), double.Parse(match.Groups[4].Value, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.InRange(value, lnV - 0.3, lnV + 0.3);
+        Assert.True(int.Parse(match.Groups[2].Value) < int.Parse(match.Groups[3].Value), loss); // padding is left out
+        Assert.Contains("after one Adam step the same batch's loss is", loss);
+        // The curves: one colour per model, a seed band, dashed training lines, a best-epoch star.
+        Assert.Equal(1, Count(outputs, "text/html", "merge (seed range)"));
+        Assert.Equal(1, Count(outputs, "text/html", "\"dash\":\"dash\""));
+        Assert.Equal(1, Count(outputs, "text/html", "\"symbol\":\"star\""));
+        Assert.Contains(outputs, o => o.Mime == "stream" && o.Content.Contains("Best validation loss per model, mean of 2 seeds, lowest first: "));
         // A layer summary and an SVG diagram for merge and each inject variant.
         Assert.Equal(4, Count(outputs, "text/html", "<table class=\"model-summary\">"));
         Assert.Equal(4, Count(outputs, "text/html", "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"model-diagram\""));
         Assert.Equal(1, Count(outputs, "text/html", "par-inject: [word; image] each step"));
-        // The per-epoch metrics as a DataFrame: four models, one epoch each.
+        // The per-epoch metrics as a DataFrame: four models, two seeds, one epoch each.
         Assert.Equal(1, Count(outputs, "text/html", "<th>validation loss</th>"));
-        Assert.Equal(1, Count(outputs, "text/html", "4 rows x 7 columns"));
-        Assert.Contains(outputs, o => o.Mime == "stream" && o.Content.Contains("merge epoch 1/1: train loss"));
+        Assert.Equal(1, Count(outputs, "text/html", "8 rows x 8 columns"));
+        Assert.Contains(outputs, o => o.Mime == "stream" && o.Content.Contains("merge seed 1 epoch 1/1: train loss"));
+        Assert.Contains(outputs, o => o.Mime == "stream" && o.Content.Contains("par-inject seed 2 epoch 1/1: train loss"));
+    }
+
+    [Fact]
+    public void MergeVsInject_ParameterDefaultsAreTheDemoRecipe()
+    {
+        var notebook = Captioning.Notebooks.DibParser.Load(WorkbookNotebooksFixture.NotebookFiles().Single(f => f.EndsWith("03-merge-vs-inject.dib", StringComparison.Ordinal)));
+        var literals = Captioning.Notebooks.NotebookParameters.Read(notebook).ToDictionary(p => p.Name, p => p.Literal);
+        var demo = ExperimentSettings.FromPreset(TrainingPreset.Demo, "small-cnn");
+        Assert.Equal(new ExperimentSettings(), demo);
+        foreach (var (name, value) in demo.Rows())
+            Assert.Equal(value, literals[name].Trim('"') is "" ? "(none)" : literals[name].Trim('"'));
+        Assert.Equal("\"merge init-inject pre-inject par-inject\"", literals["architectures"]);
+        Assert.Equal("2", literals["seeds"]);
+        Assert.DoesNotContain("preset", literals.Keys);
     }
 
     [Fact]
@@ -107,9 +143,11 @@ public class WorkbookNotebookTests(WorkbookNotebooksFixture fixture) : IClassFix
         var library = new WorkbookFolders(temp.Path);
         Directory.CreateDirectory(library.Root);
         File.Copy(folders.FeatureStore("small-cnn"), library.FeatureStore("small-cnn"));
-        var preset = TrainingPreset.Demo;
-        var recipe = preset with { Model = preset.Model with { Dropout = 0.2, ImageDropout = 0.1 } };
-        var trained = WorkbookTraining.TrainOrResume(library, WorkbookData.Directory(folders, ""), "small-cnn", "merge", recipe, epochs: 1);
+        Directory.CreateDirectory(library.Prepared);
+        foreach (var file in Directory.GetFiles(folders.Prepared)) File.Copy(file, Path.Combine(library.Prepared, Path.GetFileName(file)));
+        var settings = new ExperimentSettings() with { Dropout = 0.2, ImageDropout = 0.1, Epochs = 1 };
+        var experiment = Experiment.Open(library, WorkbookData.Directory(folders, ""), settings, "merge");
+        var trained = WorkbookTraining.TrainOrResume(experiment, "merge", 1);
         var expected = Assert.Single(trained.History);
         var actual = Assert.Single(cellRun.ReadMetrics());
         Assert.Equal(expected.TrainLoss, actual.TrainLoss, 6);
@@ -123,7 +161,7 @@ public class WorkbookNotebookTests(WorkbookNotebooksFixture fixture) : IClassFix
         Assert.NotNull(fixture.Rerun);
         Assert.True(fixture.Rerun!.Succeeded, fixture.Rerun.FailureSummary());
         var text = string.Join("\n", fixture.Rerun.Cells.SelectMany(c => c.Outputs).Select(o => o.Data["text/plain"]));
-        Assert.Equal(4, text.Split(": already finished;").Length - 1);
+        Assert.Equal(8, text.Split(": already finished;").Length - 1);
         Assert.DoesNotContain("epoch 1/1: train loss", text);
     }
 

@@ -15,7 +15,7 @@ public sealed class WorkbookNotebooksFixture : IDisposable
     {
         ["images"] = "120", ["cnnEpochs"] = "1", ["epochs"] = "1", ["bootstrap"] = "50", ["beamSizes"] = "1 2",
         ["beamSize"] = "2", ["galleryImages"] = "3", ["photoCount"] = "3", ["sampleImages"] = "4", ["topWords"] = "10",
-        ["dropout"] = "0.2", ["imageDropout"] = "0.1",
+        ["dropout"] = "0.2", ["imageDropout"] = "0.1", ["seeds"] = "2",
     };
 
     public WorkbookNotebooksFixture()

@@ -19,6 +19,7 @@ public sealed class EvaluationCacheTests(TrainedRunsFixture fixture) : NativeLea
     internal static WorkbookFolders Work(TrainedRunsFixture fixture)
     {
         var folders = new WorkbookFolders(fixture.Pipeline.NewFolder("work"));
+        Experiment.MakeCurrent(folders, folders.SyntheticData, "0123456789ab", new ExperimentSettings(), ["merge"], [1]);
         TrainedRunsFixture.CopyRun(fixture.Shared(2, "--seed", "3", "--validate-every", "1"), folders.Run("merge").Path);
         return folders;
     }

@@ -13,9 +13,35 @@ public class WorkbookFoldersTests
         var folders = new WorkbookFolders(root);
         Assert.Equal(Path.Combine(root, "data"), folders.SyntheticData);
         Assert.Equal(Path.Combine(root, "small-cnn.feat"), folders.FeatureStore("small-cnn"));
-        Assert.Equal(Path.Combine(root, "runs", "merge"), folders.Run("merge").Path);
+        Assert.Equal(Path.Combine(root, "runs"), folders.Runs);
         Assert.Equal(Path.Combine(root, "report"), folders.Report);
         Assert.Equal(Path.Combine(root, "evaluation"), folders.Evaluations);
+    }
+
+    [Fact]
+    public void Run_IsTheCurrentExperimentsRunOfThatModelAndSeed()
+    {
+        using var temp = new TempFolder();
+        var folders = new WorkbookFolders(temp.Path);
+        var error = Assert.Throws<CaptioningException>(() => folders.Run("merge"));
+        Assert.Equal($"no experiment in '{folders.Runs}' yet: run 03-merge-vs-inject.dib with the same workDir first", error.Message);
+        // A work folder of an earlier version (one runs/merge per architecture) gets told why its runs are not used.
+        Directory.CreateDirectory(Path.Combine(folders.Runs, "merge"));
+        Assert.Contains("come from an earlier version of the workbook", Assert.Throws<CaptioningException>(() => folders.Run("merge")).Message);
+
+        Experiment.MakeCurrent(folders, folders.SyntheticData, "0123456789ab", new ExperimentSettings(), ["merge", "par-inject"], [3, 4]);
+        Assert.Equal(Path.Combine(folders.Runs, "0123456789ab", "merge-seed3"), folders.Run("merge").Path);
+        Assert.Equal(Path.Combine(folders.Runs, "0123456789ab", "par-inject-seed4"), folders.Run("par-inject", 4).Path);
+        Assert.Equal("experiment 0123456789ab trains seeds 3, 4, not 1; raise the seeds parameter of notebook 03",
+            Assert.Throws<CaptioningException>(() => folders.Run("merge", 1)).Message);
+        Assert.Equal("experiment 0123456789ab trains merge, par-inject, not 'pre-inject'; add it to the architectures parameter of notebook 03",
+            Assert.Throws<CaptioningException>(() => folders.Run("pre-inject")).Message);
+        var current = Experiment.Current(folders);
+        Assert.Equal(new ExperimentSettings(), current.Settings);
+        Assert.Equal(folders.SyntheticData, current.DataDir);
+
+        File.WriteAllText(Path.Combine(folders.Runs, "current.json"), "{\"Key\": ");
+        Assert.StartsWith($"'{Path.Combine(folders.Runs, "current.json")}' is not valid JSON", Assert.Throws<CaptioningException>(() => folders.Run("merge")).Message);
     }
 
     [Fact]

@@ -18,6 +18,8 @@ public sealed class WorkbookLockTests(WorkbookTrainingFixture fixture) : NativeL
 {
     private static readonly DecodeOptions Decode = new(BeamSize: 1);
 
+    private static readonly ExperimentSettings OneEpoch = new ExperimentSettings() with { Epochs = 1 };
+
     private static string Refusal(string what, string path, int pid) =>
         $"{what} '{path}' is being written by process {pid} (caption notebook 03.dib); wait for it to finish or stop it, then rerun";
 
@@ -43,9 +45,11 @@ public sealed class WorkbookLockTests(WorkbookTrainingFixture fixture) : NativeL
     public void TrainOrResume_UnfinishedRunHeldByAnotherProcess_IsRefusedBeforeWritingAnything()
     {
         var work = fixture.CopyWork("train");
+        var experiment = Experiment.Open(work, fixture.Data, OneEpoch, "merge");
         var run = work.Run("merge");
+        Directory.CreateDirectory(Path.GetDirectoryName(run.Path)!);
         using var holder = HeldElsewhere(run.Path);
-        var error = Assert.Throws<CaptioningException>(() => WorkbookTraining.TrainOrResume(work, fixture.Data, "small-cnn", "merge", TrainingPreset.Demo, epochs: 1));
+        var error = Assert.Throws<CaptioningException>(() => WorkbookTraining.TrainOrResume(experiment, "merge", 1));
         Assert.Equal(Refusal("run folder", run.Path, holder.Id), error.Message);
         Assert.False(Directory.Exists(run.Path));
     }
@@ -54,10 +58,11 @@ public sealed class WorkbookLockTests(WorkbookTrainingFixture fixture) : NativeL
     public void FinishedRunAndCachedEvaluation_AreReadWhileLocked_AndAMissingEvaluationIsRefused()
     {
         var work = fixture.CopyWork("finished");
+        var experiment = Experiment.Open(work, fixture.Data, OneEpoch, "merge");
         var run = work.Run("merge");
-        Assert.Equal("trained", WorkbookTraining.TrainOrResume(work, fixture.Data, "small-cnn", "merge", TrainingPreset.Demo, epochs: 1).Status);
+        Assert.Equal("trained", WorkbookTraining.TrainOrResume(experiment, "merge", 1).Status);
         using (HeldElsewhere(run.Path))
-            Assert.Equal("already finished", WorkbookTraining.TrainOrResume(work, fixture.Data, "small-cnn", "merge", TrainingPreset.Demo, epochs: 1).Status);
+            Assert.Equal("already finished", WorkbookTraining.TrainOrResume(experiment, "merge", 1).Status);
 
         var cache = EvaluationCache.PathOf(work, "merge", Split.Test, Decode, BootstrapOptions.None);
         using (var holder = HeldElsewhere(cache))

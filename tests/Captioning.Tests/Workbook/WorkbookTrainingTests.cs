@@ -50,7 +50,11 @@ public sealed class WorkbookTrainingFixture : IDisposable
 [Trait("Category", "Slow")]
 public class WorkbookTrainingTests(WorkbookTrainingFixture fixture) : NativeLeakGuard, IClassFixture<WorkbookTrainingFixture>
 {
-    private static readonly TrainingPreset Preset = TrainingPreset.Demo;
+    // The demo's settings on small-cnn features, trained for one or two epochs.
+    private static ExperimentSettings Settings(int epochs) => new ExperimentSettings() with { Epochs = epochs };
+
+    private Experiment Open(WorkbookFolders work, ExperimentSettings settings, string architectures = "merge", int seeds = 1) =>
+        Experiment.Open(work, fixture.Data, settings, architectures, seeds);
 
     [Fact]
     public void ExtractOrReuse_SecondCallReusesTheCompleteStore()
@@ -73,63 +77,104 @@ public class WorkbookTrainingTests(WorkbookTrainingFixture fixture) : NativeLeak
     [Fact]
     public void TrainOrResume_InterruptedRunResumesToTheUninterruptedResult()
     {
-        var whole = fixture.CopyWork("whole");
-        var reference = WorkbookTraining.TrainOrResume(whole, fixture.Data, "small-cnn", "merge", Preset, epochs: 2);
+        var whole = Open(fixture.CopyWork("whole"), Settings(2));
+        var reference = WorkbookTraining.TrainOrResume(whole, "merge", 1);
         Assert.Equal("trained", reference.Status);
         Assert.Equal([1, 2], reference.History.Select(h => h.Epoch));
 
-        var broken = fixture.CopyWork("broken");
+        var broken = Open(fixture.CopyWork("broken"), Settings(2));
+        Assert.Equal(whole.Key, broken.Key); // same settings, same data: the same experiment in another work folder
         using var cancel = new CancellationTokenSource();
         // Cancel as soon as epoch 1 is reported: the trainer stops inside epoch 2, keeping epoch 1 only.
-        Assert.ThrowsAny<OperationCanceledException>(() => WorkbookTraining.TrainOrResume(broken, fixture.Data, "small-cnn", "merge", Preset, epochs: 2,
-            log: line => { if (line.StartsWith("merge epoch 1/2", StringComparison.Ordinal)) cancel.Cancel(); }, cancellation: cancel.Token));
-        var run = broken.Run("merge");
+        Assert.ThrowsAny<OperationCanceledException>(() => WorkbookTraining.TrainOrResume(broken, "merge", 1,
+            log: line => { if (line.StartsWith("merge seed 1 epoch 1/2", StringComparison.Ordinal)) cancel.Cancel(); }, cancellation: cancel.Token));
+        var run = broken.Run("merge", 1);
         Assert.False(run.IsFinished);
         Assert.True(run.HasLastCheckpoint);
         Assert.Single(run.ReadMetrics());
 
         var curves = new LossCurves();
-        var resumed = WorkbookTraining.TrainOrResume(broken, fixture.Data, "small-cnn", "merge", Preset, epochs: 2, curves);
+        var resumed = WorkbookTraining.TrainOrResume(broken, "merge", 1, curves);
         Assert.Equal("resumed after epoch 1", resumed.Status);
         Assert.Equal(reference.History.Select(h => (h.TrainLoss, h.ValidationLoss)), resumed.History.Select(h => (h.TrainLoss, h.ValidationLoss)));
-        Assert.Equal([1, 2], curves.History("merge").Select(h => h.Epoch));
+        Assert.Equal([1, 2], curves.History("merge", 1).Select(h => h.Epoch));
         Assert.Equal(reference.Parameters, resumed.Parameters);
 
-        var again = WorkbookTraining.TrainOrResume(broken, fixture.Data, "small-cnn", "merge", Preset, epochs: 2);
+        var again = WorkbookTraining.TrainOrResume(broken, "merge", 1);
         Assert.Equal("already finished", again.Status);
         Assert.Equal(resumed.History.Select(h => h.ValidationLoss), again.History.Select(h => h.ValidationLoss));
     }
 
     [Fact]
-    public void TrainOrResume_FinishedRunWithOtherModelSettings_IsKeptAndSaysWhatDiffers()
+    public void Train_ChangedParameterTrainsANewRun_UnchangedRerunReusesTheFinishedOne()
     {
-        var work = fixture.CopyWork("kept");
-        Assert.Equal("trained", WorkbookTraining.TrainOrResume(work, fixture.Data, "small-cnn", "pre-inject", Preset, epochs: 1).Status);
-        var other = Preset with { Model = Preset.Model with { ImageDropout = 0.25 } };
+        var work = fixture.CopyWork("rerun");
+        var first = Open(work, Settings(1), "pre-inject");
+        var trained = Assert.Single(first.Train("pre-inject").Runs);
+        Assert.Equal("trained", trained.Status);
+        Assert.Equal(Path.Combine(work.Runs, first.Key, "pre-inject-seed1"), trained.Run.Path);
+
+        // The notebook rerun with the same parameters: same key, the finished run is read back, not retrained.
         var log = new List<string>();
-        var kept = WorkbookTraining.TrainOrResume(work, fixture.Data, "small-cnn", "pre-inject", other, epochs: 1, log: log.Add);
-        Assert.Equal("already finished", kept.Status);
-        Assert.Equal($"pre-inject: keeping the finished run in '{work.Run("pre-inject").Path}' (trained with ImageDropout 0 (now 0.25)); delete that folder to retrain with the new settings",
-            Assert.Single(log));
+        var same = Open(work, Settings(1), "pre-inject");
+        Assert.Equal(first.Key, same.Key);
+        var reused = Assert.Single(same.Train("pre-inject", log: log.Add).Runs);
+        Assert.Equal("already finished", reused.Status);
+        Assert.Equal($"pre-inject seed 1: already finished in '{trained.Run.Path}'", Assert.Single(log));
+        Assert.Equal(trained.History.Select(h => h.ValidationLoss), reused.History.Select(h => h.ValidationLoss));
+
+        // One parameter changed: a new key, a new folder, a run trained from scratch; the old run stays where it was.
+        var changed = Open(work, Settings(1) with { ImageDropout = 0.25 }, "pre-inject");
+        Assert.NotEqual(first.Key, changed.Key);
+        var retrained = Assert.Single(changed.Train("pre-inject").Runs);
+        Assert.Equal("trained", retrained.Status);
+        Assert.Equal(Path.Combine(work.Runs, changed.Key, "pre-inject-seed1"), retrained.Run.Path);
+        Assert.Equal(0.25, retrained.Run.ReadConfig().Model.ImageDropout);
+        Assert.True(trained.Run.IsFinished);
+        Assert.NotEqual(trained.History.Select(h => h.TrainLoss), retrained.History.Select(h => h.TrainLoss));
+        // The experiment opened last is the current one, what notebooks 04 and 05 read.
+        Assert.Equal(changed.Key, Experiment.Current(work).Key);
+        Assert.Equal(retrained.Run.Path, work.Run("pre-inject").Path);
     }
 
     [Fact]
-    public void TrainOrResume_RefusesToResumeWithOtherSettings()
+    public void Train_SeveralSeeds_TrainsOneRunPerSeed_WithTheirOwnResults()
     {
-        var work = fixture.CopyWork("other");
-        using var cancel = new CancellationTokenSource();
-        Assert.ThrowsAny<OperationCanceledException>(() => WorkbookTraining.TrainOrResume(work, fixture.Data, "small-cnn", "init-inject", Preset, epochs: 2,
-            log: line => { if (line.StartsWith("init-inject epoch 1/2", StringComparison.Ordinal)) cancel.Cancel(); }, cancellation: cancel.Token));
-        var error = Assert.Throws<CaptioningException>(() => WorkbookTraining.TrainOrResume(work, fixture.Data, "small-cnn", "init-inject", Preset, epochs: 3));
-        Assert.Contains("cannot resume", error.Message);
-        Assert.Contains("other training settings (2 epochs", error.Message);
-        Assert.Contains($"delete '{work.Run("init-inject").Path}'", error.Message);
+        var work = fixture.CopyWork("seeds");
+        var experiment = Open(work, Settings(1), "par-inject", seeds: 2);
+        var curves = new LossCurves();
+        var model = experiment.Train("par-inject", curves);
+        Assert.Equal([1, 2], model.Runs.Select(r => r.Seed));
+        Assert.Equal([1, 2], model.Runs.Select(r => r.Run.ReadConfig().Training.Seed));
+        Assert.Equal([1, 2], curves.Seeds("par-inject"));
+        Assert.NotEqual(model.Runs[0].History[0].TrainLoss, model.Runs[1].History[0].TrainLoss);
+        // Not in the experiment's architectures: nothing is trained, and the result says so.
+        var skipped = experiment.Train("merge");
+        Assert.Empty(skipped.Runs);
+        Assert.Equal("merge: not trained in this experiment", skipped.ToString());
     }
 
     [Fact]
-    public void TrainOrResume_ThrowsForUnknownArchitecture()
+    public void TrainOrResume_RefusesAFinishedRunWhoseConfigurationWasEdited()
     {
-        var error = Assert.Throws<CaptioningException>(() => WorkbookTraining.TrainOrResume(fixture.Folders, fixture.Data, "small-cnn", "attention", Preset));
-        Assert.Contains("attention", error.Message);
+        var work = fixture.CopyWork("edited");
+        var experiment = Open(work, Settings(1), "init-inject");
+        var run = WorkbookTraining.TrainOrResume(experiment, "init-inject", 1).Run;
+        var config = File.ReadAllText(run.ConfigPath);
+        File.WriteAllText(run.ConfigPath, config.Replace("\"Epochs\": 1", "\"Epochs\": 7", StringComparison.Ordinal));
+        var error = Assert.Throws<CaptioningException>(() => WorkbookTraining.TrainOrResume(experiment, "init-inject", 1));
+        Assert.Contains($"'{run.Path}' holds a run trained with other settings than its experiment's settings.json", error.Message);
+        Assert.Contains("Epochs 7 (now 1)", error.Message);
+    }
+
+    [Fact]
+    public void Open_ThrowsForUnknownArchitectureAndBadSeeds()
+    {
+        var work = fixture.CopyWork("bad");
+        Assert.Contains("unknown model 'attention'", Assert.Throws<CaptioningException>(() => Open(work, Settings(1), "merge attention")).Message);
+        Assert.Equal("seeds must be at least 1 (runs per architecture), got 0", Assert.Throws<CaptioningException>(() => Open(work, Settings(1), seeds: 0)).Message);
+        Assert.Contains("architectures is empty", Assert.Throws<CaptioningException>(() => Open(work, Settings(1), " ")).Message);
+        Assert.Equal("combine must be add (the tutorial's sum) or concat, got 'mul'",
+            Assert.Throws<CaptioningException>(() => Open(work, Settings(1) with { Combine = "mul" })).Message);
     }
 }
