@@ -59,7 +59,7 @@ public sealed class RealKernelTests
             Assert.Contains("caption-gallery", html["01-data-preparation"]);
             Assert.Contains("small-cnn.feat': 120 images x 288 values from small-cnn", streams["02-feature-extraction"]);
             Assert.Contains("merge: TutorialMergeModel (defined in the notebook) computes what the library's merge model computes", streams["03-merge-vs-inject"]);
-            Assert.Contains("par-inject epoch 1/", streams["03-merge-vs-inject"]);
+            Assert.Contains("par-inject seed 2 epoch 1/", streams["03-merge-vs-inject"]);
             Assert.Contains("Test-split scores by model", html["04-evaluation"]);
             // photoCount's default: 8 new synthetic scenes.
             Assert.Equal(8, streams["05-caption-new-photos"].Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.StartsWith("synth_", StringComparison.Ordinal)));

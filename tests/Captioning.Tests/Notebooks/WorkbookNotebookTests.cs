@@ -196,7 +196,15 @@ public class WorkbookNotebookTests(WorkbookNotebooksFixture fixture) : IClassFix
         Assert.Contains(outputs, o => o.Mime == "stream" && o.Content.StartsWith("step  0  <start> ", StringComparison.Ordinal));
         Assert.Contains(outputs, o => o.Mime == "stream" && o.Content.StartsWith("step 0\n", StringComparison.Ordinal) && o.Content.Contains("log p"));
         var folders = new WorkbookFolders(fixture.WorkDir);
-        Assert.Equal(8, Directory.GetFiles(folders.Evaluations, "*.json").Length); // 4 models x (beam 2 with bootstrap, reused in the sweep; beam 1 without)
+        // 4 models x (seed 1: beam 2 with bootstrap, reused in the sweep; beam 1 without; seeds 1 and 2: beam 2 without bootstrap)
+        var key = Experiment.Current(folders).Key;
+        Assert.Equal(16, Directory.GetFiles(folders.Evaluations, key + "-*.json").Length);
+        Assert.True(File.Exists(Path.Combine(folders.Evaluations, $"{key}-par-inject-seed2-test-beam2-bootstrap0.json")));
+        // Every seed's run scored next to the bootstrap, and the sentence computed from them.
+        Assert.Equal(1, Count(outputs, "text/html", "<th>BLEU-4 lowest seed</th>"));
+        Assert.Equal(1, Count(outputs, "text/html", "4 rows x 10 columns"));
+        Assert.Contains(outputs, o => o.Mime == "stream" && o.Content.StartsWith("Over 2 seeds, the widest spread is ", StringComparison.Ordinal) &&
+            o.Content.Contains("merge minus par-inject: BLEU-4 "));
     }
 
     [Fact]

@@ -30,7 +30,8 @@ public sealed class JupyterNbconvertTests
         Assert.True(File.Exists(Path.Combine(w, "prepared", "vocabulary.json")), $"01 wrote no vocabulary.json under the default workDir {w}");
         Assert.True(File.Exists(Path.Combine(w, "small-cnn.feat")), "02 wrote no feature store");
         foreach (var model in new[] { "merge", "init-inject", "pre-inject", "par-inject" })
-            Assert.True(File.Exists(Path.Combine(w, "runs", model, "finished.json")), $"03 did not finish training {model}");
+            foreach (var seed in new[] { 1, 2 })
+                Assert.True(new Captioning.Workbook.WorkbookFolders(w).Run(model, seed).IsFinished, $"03 did not finish training {model} seed {seed}");
         Assert.NotEmpty(Directory.GetFiles(Path.Combine(w, "evaluation"), "*.json"));
         // Figures, tables and galleries reach Jupyter as HTML: 01 two charts and a gallery, 03 the summaries and the
         // loss curves, 04 the score table, charts and galleries, 05 the gallery of captioned photos.
