@@ -19,7 +19,9 @@ public sealed partial class Figure : IHtmlRenderable
     private static readonly JsonSerializerOptions Readable = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     // Plotly.NET's Chart.combine shares (and later mutates) the first chart's layout, so every build starts from fresh traces.
-    private readonly List<(string Type, string Name, Func<GenericChart> Build)> traces = [];
+    // A build gets the series colour chosen for it (null: the layout's colorway picks one).
+    private readonly List<(string Type, string Name, int Panel, Func<string?, GenericChart> Build)> traces = [];
+    private readonly List<FigurePanel> panels = [];
 
     /// <summary>Creates an empty figure with an optional title and axis titles.</summary>
     public Figure(string? title = null, string? xTitle = null, string? yTitle = null)
@@ -47,6 +49,15 @@ public sealed partial class Figure : IHtmlRenderable
     /// <summary>Number of traces added so far.</summary>
     public int TraceCount => traces.Count;
 
+    /// <summary>
+    /// Where the x-axis has its ticks (of the first panel), or null to let plotly choose; e.g. the beam sizes of a
+    /// sweep, so that no tick falls between two of them.
+    /// </summary>
+    public IReadOnlyList<double>? XTicks { get; set; }
+
+    /// <summary>The panels added beside the first one (see <see cref="AddPanel"/>), left to right.</summary>
+    public IReadOnlyList<FigurePanel> Panels => panels;
+
     /// <summary>The figure as a Plotly.NET chart (a new one on every call), to restyle with Plotly.NET's own API.</summary>
     public GenericChart Chart
     {
@@ -55,9 +66,25 @@ public sealed partial class Figure : IHtmlRenderable
             KernelFormatters.EnsureRegistered();
             var chart = traces.Count == 0
                 ? GenericChart.ofTraceObjects(false, Array.Empty<Trace>()) // combine refuses an empty list
-                : Plotly.NET.Chart.combine(traces.Select(t => t.Build()));
+                : Plotly.NET.Chart.combine(BuildTraces());
             return Plotly.NET.Chart.withLayout(FigureLayout.Of(this, traces.Select(t => t.Type).ToList())).Invoke(chart);
         }
+    }
+
+    /// <summary>
+    /// Adds a panel to the right of the others, with its own x- and y-axis, taking <paramref name="width"/> of the
+    /// figure's width (the first panel takes what the added ones leave). Bars go into it with their panel index
+    /// (1 for the first added). A series drawn in several panels keeps one colour and one legend entry. Use it for a
+    /// quantity on another scale, so that it does not squash the others.
+    /// </summary>
+    public Figure AddPanel(string? xTitle, string? yTitle, double width)
+    {
+        var left = 1 - panels.Sum(p => p.Width) - width - FigureLayout.PanelGap * (panels.Count + 1);
+        if (!(width > 0) || left < 0.1)
+            throw new CaptioningException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"figure panel '{yTitle}': width {width} must be positive and leave the first panel at least 0.1 of the figure's width; it would leave {left:F2}"));
+        panels.Add(new FigurePanel(xTitle, yTitle, width));
+        return this;
     }
 
     /// <summary>Adds a line with markers through the points (x[i], y[i]); a non-finite y is a gap.</summary>
@@ -65,18 +92,30 @@ public sealed partial class Figure : IHtmlRenderable
     {
         CheckLengths(name, "x", x.Count, "y", y.Count);
         var (xs, ys) = (x.ToArray(), Gaps(y));
-        return Add("scatter", name, () => CSharpChart.Line<double, IConvertible, string>(xs, ys, ShowMarkers: true, Name: name, UseDefaults: false));
+        return Add("scatter", name, _ => CSharpChart.Line<double, IConvertible, string>(xs, ys, ShowMarkers: true, Name: name, UseDefaults: false));
     }
 
-    /// <summary>Adds one bar series; series added to one figure are drawn side by side per category, with optional ± error bars.</summary>
-    public Figure AddBar(string name, IReadOnlyList<string> categories, IReadOnlyList<double> values, IReadOnlyList<double>? errors = null)
+    /// <summary>
+    /// Adds one bar series; series added to one figure are drawn side by side per category, with optional ± error bars,
+    /// in <paramref name="panel"/> (0 is the first; see <see cref="AddPanel"/>) and with an optional <paramref name="style"/>.
+    /// </summary>
+    public Figure AddBar(string name, IReadOnlyList<string> categories, IReadOnlyList<double> values, IReadOnlyList<double>? errors = null,
+        int panel = 0, BarStyle? style = null)
     {
         CheckLengths(name, "categories", categories.Count, "values", values.Count);
         if (errors is not null) CheckLengths(name, "values", values.Count, "errors", errors.Count);
+        if (panel < 0 || panel > panels.Count)
+            throw new CaptioningException($"bar series '{name}': panel {panel} does not exist; the figure has panels 0 to {panels.Count} (add one with AddPanel)");
+        style?.Validate(name);
         var (keys, ys, error) = (categories.ToArray(), Gaps(values), errors is null ? null : Gaps(errors));
-        return Add("bar", name, () =>
+        return Add("bar", name, panel, colour =>
         {
-            var bars = CSharpChart.Column<IConvertible, string, string>(ys, Keys: keys, Name: name, UseDefaults: false);
+            var marker = new Marker();
+            if ((style?.Color ?? colour) is { } fillColour) marker.SetProperty("color", fillColour);
+            // Column replaces a pattern set on the marker with its own, so the pattern goes in as its argument.
+            var bars = style?.Pattern is { } shape
+                ? CSharpChart.Column<IConvertible, string, string>(ys, Keys: keys, Name: name, Marker: marker, MarkerPattern: Hatching(shape), UseDefaults: false)
+                : CSharpChart.Column<IConvertible, string, string>(ys, Keys: keys, Name: name, Marker: marker, UseDefaults: false);
             if (error is null) return bars;
             var whiskers = new Error();
             whiskers.SetProperty("type", "data");
@@ -97,7 +136,7 @@ public sealed partial class Figure : IHtmlRenderable
         if (edges is { } e && (!(e.Width > 0) || !double.IsFinite(e.Start)))
             throw new CaptioningException($"histogram '{name}': bin width must be positive and the start finite, got start {e.Start}, width {e.Width}");
         var xs = values.Where(double.IsFinite).ToArray();
-        return Add("histogram", name, () =>
+        return Add("histogram", name, _ =>
         {
             var histogram = bins is null
                 ? CSharpChart.Histogram<double, double, string>(X: xs, Name: name, UseDefaults: false)
@@ -125,7 +164,7 @@ public sealed partial class Figure : IHtmlRenderable
             var rows = Enumerable.Range(0, x.Count).Where(i => groups[i] == group).ToArray();
             var (xs, ys) = (rows.Select(i => x[i]).ToArray(), Gaps(rows.Select(i => y[i]).ToList()));
             var text = labels is null ? null : rows.Select(i => labels[i]).ToArray();
-            Add("scatter", group, () => text is null
+            Add("scatter", group, _ => text is null
                 ? CSharpChart.Point<double, IConvertible, string>(xs, ys, Name: group, UseDefaults: false)
                 : CSharpChart.Point<double, IConvertible, string>(xs, ys, Name: group, MultiText: text, UseDefaults: false));
         }
@@ -166,10 +205,47 @@ public sealed partial class Figure : IHtmlRenderable
         return new JsonObject { ["data"] = figure["data"]!.DeepClone(), ["layout"] = figure["layout"]!.DeepClone() };
     }
 
-    private Figure Add(string type, string name, Func<GenericChart> build)
+    private Figure Add(string type, string name, Func<string?, GenericChart> build) => Add(type, name, 0, build);
+
+    private Figure Add(string type, string name, int panel, Func<string?, GenericChart> build)
     {
-        traces.Add((type, name, build));
+        traces.Add((type, name, panel, build));
         return this;
+    }
+
+    // One chart per trace. With several panels, each series name gets one palette colour and one legend entry
+    // (plotly's colorway would colour the same series anew in every panel), and a trace is bound to its panel's axes.
+    private IEnumerable<GenericChart> BuildTraces()
+    {
+        if (panels.Count == 0) return traces.Select(t => t.Build(null));
+        var names = traces.Select(t => t.Name).Distinct().ToList();
+        var shown = new HashSet<string>();
+        return traces.Select(t =>
+        {
+            var chart = t.Build(FigureLayout.Colour(names.IndexOf(t.Name)));
+            var first = shown.Add(t.Name);
+            return GenericChart.mapTrace(Microsoft.FSharp.Core.FuncConvert.FromFunc<Trace, Trace>(trace =>
+            {
+                trace.SetProperty("legendgroup", t.Name);
+                trace.SetProperty("showlegend", first);
+                if (t.Panel > 0)
+                {
+                    trace.SetProperty("xaxis", "x" + (t.Panel + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    trace.SetProperty("yaxis", "y" + (t.Panel + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                }
+                return trace;
+            }), chart);
+        });
+    }
+
+    // A plotly.js pattern drawn in dark grey over the bar's fill.
+    private static Pattern Hatching(string shape)
+    {
+        var fill = new Pattern();
+        fill.SetProperty("shape", shape);
+        fill.SetProperty("fgcolor", "#374151");
+        fill.SetProperty("solidity", 0.3);
+        return fill;
     }
 
     // JSON has no NaN or infinity; plotly draws null as a gap, which is what a missing value is.

@@ -7,6 +7,12 @@ internal static class FigureLayout
 {
     internal static readonly string[] Palette = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"];
 
+    /// <summary>The space between two panels, as a share of the figure's width: room for the right one's y-axis labels.</summary>
+    public const double PanelGap = 0.08;
+
+    /// <summary>The palette's colour for the series with index <paramref name="index"/> (it repeats after eight).</summary>
+    public static string Colour(int index) => Palette[index % Palette.Length];
+
     /// <summary>The layout of <paramref name="figure"/> whose traces have the plotly types <paramref name="types"/>, in order.</summary>
     public static Layout Of(Figure figure, IReadOnlyList<string> types)
     {
@@ -20,14 +26,42 @@ internal static class FigureLayout
         layout.SetProperty("font", Object(("family", "system-ui, -apple-system, 'Segoe UI', sans-serif"), ("size", 13)));
         layout.SetProperty("showlegend", figure.ShowLegend && types.Count > 1);
         if (figure.Title is not null) layout.SetProperty("title", Object(("text", figure.Title)));
-        layout.SetProperty("xaxis", Axis(figure.XTitle));
+        var xaxis = Axis(figure.XTitle);
+        if (figure.XTicks is { } ticks)
+        {
+            xaxis.SetProperty("tickmode", "array");
+            xaxis.SetProperty("tickvals", ticks.ToArray());
+        }
+        layout.SetProperty("xaxis", xaxis);
         layout.SetProperty("yaxis", Axis(figure.YTitle));
+        AddPanels(layout, figure.Panels, xaxis);
         // Several histograms share their bins side by side too: overlaid opaque bars hide each other.
         if (types.Any(t => t is "bar" or "histogram")) layout.SetProperty("barmode", "group");
         // Grouped bars read best with room between categories; histogram bins should nearly touch.
         if (types.Contains("bar")) layout.SetProperty("bargap", 0.25);
         else if (types.Contains("histogram")) layout.SetProperty("bargap", 0.06);
         return layout;
+    }
+
+    // Panels side by side: the first takes what the others leave, each further one gets axes xN/yN anchored to each other.
+    private static void AddPanels(Layout layout, IReadOnlyList<FigurePanel> panels, DynamicObj.DynamicObj firstX)
+    {
+        if (panels.Count == 0) return;
+        var end = 1 - panels.Sum(p => p.Width) - PanelGap * panels.Count;
+        firstX.SetProperty("domain", new[] { 0, end });
+        for (var i = 0; i < panels.Count; i++)
+        {
+            var number = (i + 2).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var start = end + PanelGap;
+            end = start + panels[i].Width;
+            var x = Axis(panels[i].XTitle);
+            x.SetProperty("domain", new[] { start, Math.Min(end, 1) });
+            x.SetProperty("anchor", "y" + number);
+            var y = Axis(panels[i].YTitle);
+            y.SetProperty("anchor", "x" + number);
+            layout.SetProperty("xaxis" + number, x);
+            layout.SetProperty("yaxis" + number, y);
+        }
     }
 
     private static DynamicObj.DynamicObj Axis(string? title)

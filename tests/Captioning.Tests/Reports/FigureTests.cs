@@ -136,4 +136,60 @@ public class FigureTests
         Assert.DoesNotContain("cdn", html, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("require", html, StringComparison.OrdinalIgnoreCase);
     }
+
+    [Fact]
+    public void ToJson_PutsAnAddedPanelOnItsOwnAxesWithOneColourAndLegendEntryPerSeries()
+    {
+        var figure = new Figure("Scores", "metric", "score").AddPanel("", "CIDEr-D", width: 0.2)
+            .AddBar("merge", ["BLEU-1"], [60]).AddBar("merge", ["CIDEr-D"], [150], panel: 1)
+            .AddBar("inject", ["BLEU-1"], [55]).AddBar("inject", ["CIDEr-D"], [120], panel: 1);
+        var json = Parse(figure);
+        var traces = Traces(json);
+        Assert.Equal([null, "x2", null, "x2"], traces.Select(t => (string?)t!["xaxis"]));
+        Assert.Equal([null, "y2", null, "y2"], traces.Select(t => (string?)t!["yaxis"]));
+        // The same series keeps its palette colour in both panels (plotly's colorway would give the 3rd trace a 3rd colour).
+        Assert.Equal(["#0072B2", "#0072B2", "#E69F00", "#E69F00"], traces.Select(t => (string)t!["marker"]!["color"]!));
+        Assert.Equal(["merge", "merge", "inject", "inject"], traces.Select(t => (string)t!["legendgroup"]!));
+        Assert.Equal([true, false, true, false], traces.Select(t => (bool)t!["showlegend"]!));
+        // The first panel ends where the gap before the 0.2-wide second one begins: 1 - 0.2 - 0.08.
+        var layout = json["layout"]!;
+        Assert.Equal([0, 0.72], Numbers(layout["xaxis"]!["domain"]).Select(v => Math.Round(v!.Value, 9)));
+        Assert.Equal([0.8, 1], Numbers(layout["xaxis2"]!["domain"]).Select(v => Math.Round(v!.Value, 9)));
+        Assert.Equal(("y2", "x2"), ((string?)layout["xaxis2"]!["anchor"], (string?)layout["yaxis2"]!["anchor"]));
+        Assert.Equal("CIDEr-D", (string?)layout["yaxis2"]!["title"]!["text"]);
+        Assert.Equal("score", (string?)layout["yaxis"]!["title"]!["text"]);
+    }
+
+    [Fact]
+    public void ToJson_StylesABarSeriesWithItsColourAndPattern()
+    {
+        var json = Parse(new Figure().AddBar("merge", ["BLEU-1"], [60]).AddBar("baseline: nearest-neighbour", ["BLEU-1"], [40], style: new BarStyle("#9ca3af", "x")));
+        var traces = Traces(json);
+        Assert.Null(traces[0]!["marker"]?["pattern"]?["shape"]);
+        Assert.Null(traces[0]!["marker"]?["color"]); // the layout's colorway colours it
+        Assert.Equal("#9ca3af", (string?)traces[1]!["marker"]!["color"]);
+        Assert.Equal("x", (string?)traces[1]!["marker"]!["pattern"]!["shape"]);
+    }
+
+    [Fact]
+    public void ToJson_PutsXTicksExactlyAtTheGivenValues()
+    {
+        var figure = new Figure().AddLine("merge", [1, 3, 5], [20, 22, 21]);
+        Assert.Null(Parse(figure)["layout"]!["xaxis"]!["tickvals"]);
+        figure.XTicks = [1, 3, 5];
+        var xaxis = Parse(figure)["layout"]!["xaxis"]!;
+        Assert.Equal("array", (string?)xaxis["tickmode"]);
+        Assert.Equal([1.0, 3, 5], Numbers(xaxis["tickvals"]));
+    }
+
+    [Fact]
+    public void AddBar_And_AddPanel_RefuseWhatCannotBeDrawn()
+    {
+        var e = Assert.Throws<CaptioningException>(() => new Figure().AddBar("merge", ["BLEU-1"], [1], panel: 1));
+        Assert.Equal("bar series 'merge': panel 1 does not exist; the figure has panels 0 to 0 (add one with AddPanel)", e.Message);
+        e = Assert.Throws<CaptioningException>(() => new Figure().AddBar("merge", ["BLEU-1"], [1], style: new BarStyle(Pattern: "#")));
+        Assert.StartsWith("bar series 'merge': pattern '#' is not a plotly.js pattern shape", e.Message);
+        e = Assert.Throws<CaptioningException>(() => new Figure().AddPanel(null, "CIDEr-D", width: 0.85));
+        Assert.Equal("figure panel 'CIDEr-D': width 0.85 must be positive and leave the first panel at least 0.1 of the figure's width; it would leave 0.07", e.Message);
+    }
 }
