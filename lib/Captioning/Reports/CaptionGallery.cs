@@ -4,12 +4,12 @@ using Captioning.Data;
 
 namespace Captioning.Reports;
 
-/// <summary>One photo in a gallery: its thumbnail (PNG bytes, or null), the generated caption, the references and scores.</summary>
+/// <summary>One photo in a gallery: its thumbnail (PNG bytes, or null), the generated caption, the references and scores (0-1 scale; shown x100).</summary>
 public sealed record GalleryItem(string ImageId, byte[]? Png, string Generated, IReadOnlyList<string> References, double? Bleu4, double? Cider);
 
 /// <summary>
 /// A grid of photos with their generated caption, reference captions and per-image BLEU-4 and
-/// CIDEr; buttons sort it best-first or worst-first. Thumbnails are embedded as PNG data URIs
+/// CIDEr-D, given on the scorer's 0-1 scale and shown x100 like the score tables; buttons sort it best-first or worst-first. Thumbnails are embedded as PNG data URIs
 /// so a report is one self-contained file.
 /// </summary>
 [TypeFormatterSource(typeof(RichFormatterSource))]
@@ -69,9 +69,10 @@ public sealed class CaptionGallery : IHtmlRenderable
         var hasCider = items.Any(i => i.Cider is not null);
         if (hasBleu || hasCider)
         {
+            html.Append("<div class=\"gallery-note\" style=\"color:#6b7280;font-size:.85em\">Scores of each caption on its photo, x100 as in the tables.</div>");
             html.Append("<div class=\"gallery-sort\">Sort: <button data-key=\"order\" data-dir=\"1\">original</button>");
             if (hasBleu) html.Append("<button data-key=\"bleu\" data-dir=\"-1\">best BLEU-4</button><button data-key=\"bleu\" data-dir=\"1\">worst BLEU-4</button>");
-            if (hasCider) html.Append("<button data-key=\"cider\" data-dir=\"-1\">best CIDEr</button><button data-key=\"cider\" data-dir=\"1\">worst CIDEr</button>");
+            if (hasCider) html.Append("<button data-key=\"cider\" data-dir=\"-1\">best CIDEr-D</button><button data-key=\"cider\" data-dir=\"1\">worst CIDEr-D</button>");
             html.Append("</div>");
         }
         html.Append("<div class=\"gallery-grid\">");
@@ -81,15 +82,16 @@ public sealed class CaptionGallery : IHtmlRenderable
         return html.Append("</div>").ToString();
     }
 
-    /// <summary>The captions and scores as plain text, one photo per line.</summary>
+    /// <summary>The captions and scores (x100) as plain text, one photo per line.</summary>
     public override string ToString()
     {
-        var text = new StringBuilder(Title is null ? "" : Title + "\n");
+        var scored = items.Any(i => i.Bleu4 is not null || i.Cider is not null);
+        var text = new StringBuilder(Title is null ? "" : Title + (scored ? " (scores x100)" : "") + "\n");
         foreach (var item in items)
         {
             text.Append(item.ImageId).Append(": ").Append(item.Generated);
-            if (item.Bleu4 is not null) text.Append("  BLEU-4 ").Append(Html.Number(item.Bleu4.Value, 3));
-            if (item.Cider is not null) text.Append("  CIDEr ").Append(Html.Number(item.Cider.Value, 3));
+            if (item.Bleu4 is not null) text.Append("  BLEU-4 ").Append(Html.Times100(item.Bleu4.Value));
+            if (item.Cider is not null) text.Append("  CIDEr-D ").Append(Html.Times100(item.Cider.Value));
             text.Append('\n');
         }
         return text.ToString().TrimEnd('\n');
@@ -110,8 +112,8 @@ public sealed class CaptionGallery : IHtmlRenderable
         if (item.Bleu4 is not null || item.Cider is not null)
         {
             html.Append("<div class=\"scores\">");
-            if (item.Bleu4 is not null) html.Append("BLEU-4 <b>").Append(Html.Number(item.Bleu4.Value, 3)).Append("</b> ");
-            if (item.Cider is not null) html.Append("CIDEr <b>").Append(Html.Number(item.Cider.Value, 3)).Append("</b>");
+            if (item.Bleu4 is not null) html.Append("BLEU-4 <b>").Append(Html.Times100(item.Bleu4.Value)).Append("</b> ");
+            if (item.Cider is not null) html.Append("CIDEr-D <b>").Append(Html.Times100(item.Cider.Value)).Append("</b>");
             html.Append("</div>");
         }
         if (item.References.Count > 0)

@@ -19,7 +19,9 @@ public class CaptionGalleryTests : NativeLeakGuard
         Assert.Contains("<li>a &quot;dog&quot;</li><li>it&#39;s &lt;b&gt;</li>", html);
         Assert.Contains("<div class=\"image-id\">img&lt;1&gt;.jpg</div>", html);
         Assert.Contains("data-order=\"0\" data-bleu=\"0.25\" data-cider=\"1.5\"", html);
-        Assert.Contains("BLEU-4 <b>0.250</b> CIDEr <b>1.500</b>", html);
+        // Scores are given on the scorer's 0-1 scale and shown x100, as the tables show them.
+        Assert.Contains("BLEU-4 <b>25.0</b> CIDEr-D <b>150.0</b>", html);
+        Assert.Contains("x100 as in the tables", html);
         Assert.DoesNotContain("<script>alert", html);
 
         var base64 = Regex.Match(html, "src=\"data:image/png;base64,([^\"]+)\"").Groups[1].Value;
@@ -40,6 +42,7 @@ public class CaptionGalleryTests : NativeLeakGuard
     public void ToString_ListsCaptionsAndScores()
     {
         var gallery = new CaptionGallery("G").AddPng("a.jpg", null, "a dog", [], 0.5).AddPng("b.jpg", null, "a cat", []);
-        Assert.Equal("G\na.jpg: a dog  BLEU-4 0.500\nb.jpg: a cat", gallery.ToString());
+        Assert.Equal("G (scores x100)\na.jpg: a dog  BLEU-4 50.0\nb.jpg: a cat", gallery.ToString());
+        Assert.Equal("H\nc.jpg: a bird", new CaptionGallery("H").AddPng("c.jpg", null, "a bird", []).ToString());
     }
 }
