@@ -187,6 +187,16 @@ public class WorkbookNotebookTests(WorkbookNotebooksFixture fixture) : IClassFix
         Assert.Equal(1, Count(outputs, "text/html", "Per-image CIDEr-D"));
         Assert.Equal(1, Count(outputs, "text/html", "the 3 best test captions"));
         Assert.Equal(1, Count(outputs, "text/html", "the 3 worst test captions"));
+        // One gallery of the same 3 photos: each once, a row per model and baseline, scores x100 with one decimal.
+        var every = outputs.Single(o => o.Mime == "text/html" && o.Content.Contains("caption-comparison")).Content;
+        Assert.Contains("every model&#39;s caption and both baselines&#39;", every);
+        Assert.Equal(3, every.Split("<figure class=\"comparison-item\"").Length - 1);
+        Assert.Equal(3, every.Split("data:image/png;base64,").Length - 1);
+        foreach (var model in Captioning.Models.CaptionModelOptions.ArchitectureNames)
+            Assert.Equal(3, every.Split($"<th style=\"text-align:left\">{model}</th>").Length - 1);
+        foreach (var baseline in new[] { "most-frequent", "nearest-neighbour" })
+            Assert.Equal(3, every.Split($"font-style:italic;color:#6b7280\"><th style=\"text-align:left\">baseline: {baseline}</th>").Length - 1);
+        Assert.Equal(3 * 6 * 2, System.Text.RegularExpressions.Regex.Matches(every, @"<td style=""text-align:right"">\d+\.\d</td>").Count);
         // coco-caption and NLTK BLEU side by side; BLEU worked through; the caption's greedy and beam decoding traced.
         Assert.Equal(1, Count(outputs, "text/html", "<th>NLTK BLEU-4</th>"));
         Assert.Equal(1, Count(outputs, "text/html", "6 rows x 9 columns"));
