@@ -91,11 +91,11 @@ public sealed class CaptionComparison : IHtmlRenderable
                 .Append(Convert.ToBase64String(image.Png)).Append("\">");
         else
             html.Append("<div class=\"no-image\">no image</div>");
-        html.Append("<figcaption><table class=\"comparison-captions\"><thead><tr><th>captioner</th><th>caption</th><th>BLEU-4</th><th>CIDEr-D</th></tr></thead><tbody>");
+        html.Append("<figcaption><table class=\"comparison-captions\"><thead><tr><th>captioner</th><th>caption</th><th style=\"white-space:nowrap\">BLEU-4</th><th style=\"white-space:nowrap\">CIDEr-D</th></tr></thead><tbody>");
         foreach (var line in image.Lines)
         {
             html.Append(line.IsBaseline ? "<tr class=\"baseline\" style=\"font-style:italic;color:#6b7280\">" : "<tr>")
-                .Append("<th style=\"text-align:left\">").Append(Html.Escape(Label(line))).Append("</th><td>").Append(Html.Escape(line.Caption))
+                .Append("<th style=\"text-align:left;white-space:nowrap\">").Append(Html.Escape(Label(line))).Append("</th><td>").Append(Html.Escape(line.Caption))
                 .Append("</td><td style=\"text-align:right\">").Append(Score(line.Bleu4))
                 .Append("</td><td style=\"text-align:right\">").Append(Score(line.Cider)).Append("</td></tr>");
         }

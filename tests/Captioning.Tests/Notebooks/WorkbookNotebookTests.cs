@@ -193,9 +193,9 @@ public class WorkbookNotebookTests(WorkbookNotebooksFixture fixture) : IClassFix
         Assert.Equal(3, every.Split("<figure class=\"comparison-item\"").Length - 1);
         Assert.Equal(3, every.Split("data:image/png;base64,").Length - 1);
         foreach (var model in Captioning.Models.CaptionModelOptions.ArchitectureNames)
-            Assert.Equal(3, every.Split($"<th style=\"text-align:left\">{model}</th>").Length - 1);
+            Assert.Equal(3, every.Split($"<th style=\"text-align:left;white-space:nowrap\">{model}</th>").Length - 1);
         foreach (var baseline in new[] { "most-frequent", "nearest-neighbour" })
-            Assert.Equal(3, every.Split($"font-style:italic;color:#6b7280\"><th style=\"text-align:left\">baseline: {baseline}</th>").Length - 1);
+            Assert.Equal(3, every.Split($"font-style:italic;color:#6b7280\"><th style=\"text-align:left;white-space:nowrap\">baseline: {baseline}</th>").Length - 1);
         Assert.Equal(3 * 6 * 2, System.Text.RegularExpressions.Regex.Matches(every, @"<td style=""text-align:right"">\d+\.\d</td>").Count);
         // coco-caption and NLTK BLEU side by side; BLEU worked through; the caption's greedy and beam decoding traced.
         Assert.Equal(1, Count(outputs, "text/html", "<th>NLTK BLEU-4</th>"));

@@ -172,7 +172,7 @@ public class EvaluationFiguresTests
         Assert.Equal("  baseline: nearest-neighbour  BLEU-4  37.5  CIDEr-D  25.0  neighbour of a", text[5]);
         var html = gallery.ToHtml();
         Assert.Equal(6, html.Split("<tr class=\"baseline\" style=\"font-style:italic;color:#6b7280\">").Length - 1);
-        Assert.Contains("<th style=\"text-align:left\">par-inject</th><td>inject on d</td><td style=\"text-align:right\">75.0</td><td style=\"text-align:right\">150.0</td>", html);
+        Assert.Contains("<th style=\"text-align:left;white-space:nowrap\">par-inject</th><td>inject on d</td><td style=\"text-align:right\">75.0</td><td style=\"text-align:right\">150.0</td>", html);
         Assert.Contains("x100 as in the tables", html);
     }
 
