@@ -1,5 +1,4 @@
 using System.Text;
-using Captioning.Data;
 
 namespace Captioning.Reports;
 
@@ -42,12 +41,8 @@ public sealed class CaptionComparison : IHtmlRenderable
     public IReadOnlyList<ComparedImage> Images => images;
 
     /// <summary>Adds a photo read from an image file (JPEG, PNG, ...), shrunk to a thumbnail.</summary>
-    public CaptionComparison AddFile(string imageId, string path, IReadOnlyList<string> references, IReadOnlyList<CaptionerLine> lines)
-    {
-        var image = ImageCodec.Load(path);
-        var (small, w, h) = Thumbnail.Downscale(image.Pixels, image.Width, image.Height, ThumbnailSize);
-        return AddPng(imageId, ImageCodec.EncodePng(new RawImage(small, w, h)), references, lines);
-    }
+    public CaptionComparison AddFile(string imageId, string path, IReadOnlyList<string> references, IReadOnlyList<CaptionerLine> lines) =>
+        AddPng(imageId, Thumbnail.Png(path, ThumbnailSize), references, lines);
 
     /// <summary>Adds a photo whose PNG bytes are ready (or null for a placeholder).</summary>
     public CaptionComparison AddPng(string imageId, byte[]? png, IReadOnlyList<string> references, IReadOnlyList<CaptionerLine> lines)

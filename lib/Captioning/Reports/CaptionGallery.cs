@@ -39,8 +39,7 @@ public sealed class CaptionGallery : IHtmlRenderable
     public CaptionGallery Add(string imageId, byte[] rgb, int width, int height, string generated, IReadOnlyList<string> references,
         double? bleu4 = null, double? cider = null)
     {
-        var (small, w, h) = Thumbnail.Downscale(rgb, width, height, ThumbnailSize);
-        return AddPng(imageId, ImageCodec.EncodePng(new RawImage(small, w, h)), generated, references, bleu4, cider);
+        return AddPng(imageId, Thumbnail.Png(new RawImage(rgb, width, height), ThumbnailSize), generated, references, bleu4, cider);
     }
 
     /// <summary>Adds a photo read from an image file (JPEG, PNG, ...).</summary>

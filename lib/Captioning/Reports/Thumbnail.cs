@@ -1,3 +1,5 @@
+using Captioning.Data;
+
 namespace Captioning.Reports;
 
 /// <summary>Shrinks packed RGB images for galleries, so a report embeds kilobytes per photo rather than megabytes.</summary>
@@ -43,5 +45,15 @@ public static class Thumbnail
             }
         }
         return (output, outWidth, outHeight);
+    }
+
+    /// <summary>The image file at <paramref name="path"/> (JPEG, PNG, ...) shrunk by <see cref="Downscale"/> and encoded as PNG, for a gallery.</summary>
+    public static byte[] Png(string path, int maxSide) => Png(ImageCodec.Load(path), maxSide);
+
+    /// <summary>Packed RGB pixels shrunk by <see cref="Downscale"/> and encoded as PNG, for a gallery.</summary>
+    public static byte[] Png(RawImage image, int maxSide)
+    {
+        var (small, width, height) = Downscale(image.Pixels, image.Width, image.Height, maxSide);
+        return ImageCodec.EncodePng(new RawImage(small, width, height));
     }
 }
