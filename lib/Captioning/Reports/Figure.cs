@@ -19,8 +19,7 @@ public sealed partial class Figure : IHtmlRenderable
     private static readonly JsonSerializerOptions Readable = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     // Plotly.NET's Chart.combine shares (and later mutates) the first chart's layout, so every build starts from fresh traces.
-    // A build gets the series colour chosen for it (null: the layout's colorway picks one).
-    private readonly List<(string Type, string Name, int Panel, Func<string?, GenericChart> Build)> traces = [];
+    private readonly List<(string Type, string Name, int Panel, Func<GenericChart> Build)> traces = [];
     private readonly List<FigurePanel> panels = [];
 
     /// <summary>Creates an empty figure with an optional title and axis titles.</summary>
@@ -92,7 +91,7 @@ public sealed partial class Figure : IHtmlRenderable
     {
         CheckLengths(name, "x", x.Count, "y", y.Count);
         var (xs, ys) = (x.ToArray(), Gaps(y));
-        return Add("scatter", name, _ => CSharpChart.Line<double, IConvertible, string>(xs, ys, ShowMarkers: true, Name: name, UseDefaults: false));
+        return Add("scatter", name, () => CSharpChart.Line<double, IConvertible, string>(xs, ys, ShowMarkers: true, Name: name, UseDefaults: false));
     }
 
     /// <summary>
@@ -108,10 +107,10 @@ public sealed partial class Figure : IHtmlRenderable
             throw new CaptioningException($"bar series '{name}': panel {panel} does not exist; the figure has panels 0 to {panels.Count} (add one with AddPanel)");
         style?.Validate(name);
         var (keys, ys, error) = (categories.ToArray(), Gaps(values), errors is null ? null : Gaps(errors));
-        return Add("bar", name, panel, colour =>
+        return Add("bar", name, panel, () =>
         {
             var marker = new Marker();
-            if ((style?.Color ?? colour) is { } fillColour) marker.SetProperty("color", fillColour);
+            if (style?.Color is { } fillColour) marker.SetProperty("color", fillColour);
             // Column replaces a pattern set on the marker with its own, so the pattern goes in as its argument.
             var bars = style?.Pattern is { } shape
                 ? CSharpChart.Column<IConvertible, string, string>(ys, Keys: keys, Name: name, Marker: marker, MarkerPattern: Hatching(shape), UseDefaults: false)
@@ -136,7 +135,7 @@ public sealed partial class Figure : IHtmlRenderable
         if (edges is { } e && (!(e.Width > 0) || !double.IsFinite(e.Start)))
             throw new CaptioningException($"histogram '{name}': bin width must be positive and the start finite, got start {e.Start}, width {e.Width}");
         var xs = values.Where(double.IsFinite).ToArray();
-        return Add("histogram", name, _ =>
+        return Add("histogram", name, () =>
         {
             var histogram = bins is null
                 ? CSharpChart.Histogram<double, double, string>(X: xs, Name: name, UseDefaults: false)
@@ -164,7 +163,7 @@ public sealed partial class Figure : IHtmlRenderable
             var rows = Enumerable.Range(0, x.Count).Where(i => groups[i] == group).ToArray();
             var (xs, ys) = (rows.Select(i => x[i]).ToArray(), Gaps(rows.Select(i => y[i]).ToList()));
             var text = labels is null ? null : rows.Select(i => labels[i]).ToArray();
-            Add("scatter", group, _ => text is null
+            Add("scatter", group, () => text is null
                 ? CSharpChart.Point<double, IConvertible, string>(xs, ys, Name: group, UseDefaults: false)
                 : CSharpChart.Point<double, IConvertible, string>(xs, ys, Name: group, MultiText: text, UseDefaults: false));
         }
@@ -205,9 +204,9 @@ public sealed partial class Figure : IHtmlRenderable
         return new JsonObject { ["data"] = figure["data"]!.DeepClone(), ["layout"] = figure["layout"]!.DeepClone() };
     }
 
-    private Figure Add(string type, string name, Func<string?, GenericChart> build) => Add(type, name, 0, build);
+    private Figure Add(string type, string name, Func<GenericChart> build) => Add(type, name, 0, build);
 
-    private Figure Add(string type, string name, int panel, Func<string?, GenericChart> build)
+    private Figure Add(string type, string name, int panel, Func<GenericChart> build)
     {
         traces.Add((type, name, panel, build));
         return this;
@@ -217,15 +216,17 @@ public sealed partial class Figure : IHtmlRenderable
     // (plotly's colorway would colour the same series anew in every panel), and a trace is bound to its panel's axes.
     private IEnumerable<GenericChart> BuildTraces()
     {
-        if (panels.Count == 0) return traces.Select(t => t.Build(null));
+        if (panels.Count == 0) return traces.Select(t => t.Build());
         var names = traces.Select(t => t.Name).Distinct().ToList();
         var shown = new HashSet<string>();
         return traces.Select(t =>
         {
-            var chart = t.Build(FigureLayout.Colour(names.IndexOf(t.Name)));
             var first = shown.Add(t.Name);
             return GenericChart.mapTrace(Microsoft.FSharp.Core.FuncConvert.FromFunc<Trace, Trace>(trace =>
             {
+                // A bar without a colour of its own (BarStyle) takes its series' palette colour.
+                if (trace.GetPropertyValue("marker") is DynamicObj.DynamicObj marker && marker.TryGetPropertyValue("color") is null)
+                    marker.SetProperty("color", Colour(names.IndexOf(t.Name)));
                 trace.SetProperty("legendgroup", t.Name);
                 trace.SetProperty("showlegend", first);
                 if (t.Panel > 0)
@@ -234,7 +235,7 @@ public sealed partial class Figure : IHtmlRenderable
                     trace.SetProperty("yaxis", "y" + (t.Panel + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
                 }
                 return trace;
-            }), chart);
+            }), t.Build());
         });
     }
 

@@ -10,9 +10,6 @@ internal static class FigureLayout
     /// <summary>The space between two panels, as a share of the figure's width: room for the right one's y-axis labels.</summary>
     public const double PanelGap = 0.08;
 
-    /// <summary>The palette's colour for the series with index <paramref name="index"/> (it repeats after eight).</summary>
-    public static string Colour(int index) => Palette[index % Palette.Length];
-
     /// <summary>The layout of <paramref name="figure"/> whose traces have the plotly types <paramref name="types"/>, in order.</summary>
     public static Layout Of(Figure figure, IReadOnlyList<string> types)
     {
