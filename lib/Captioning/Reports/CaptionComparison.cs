@@ -81,11 +81,7 @@ public sealed class CaptionComparison : IHtmlRenderable
     private static void AppendImage(StringBuilder html, ComparedImage image)
     {
         html.Append("<figure class=\"comparison-item\" style=\"display:flex;gap:14px;align-items:flex-start;margin:0 0 16px\">");
-        if (image.Png is not null)
-            html.Append("<img alt=\"").Append(Html.Escape(image.ImageId)).Append("\" src=\"data:image/png;base64,")
-                .Append(Convert.ToBase64String(image.Png)).Append("\">");
-        else
-            html.Append("<div class=\"no-image\">no image</div>");
+        html.Append(Thumbnail.Html(image.ImageId, image.Png));
         html.Append("<figcaption><table class=\"comparison-captions\"><thead><tr><th>captioner</th><th>caption</th><th style=\"white-space:nowrap\">BLEU-4</th><th style=\"white-space:nowrap\">CIDEr-D</th></tr></thead><tbody>");
         foreach (var line in image.Lines)
         {

@@ -102,11 +102,7 @@ public sealed class CaptionGallery : IHtmlRenderable
         if (item.Bleu4 is not null) html.Append(" data-bleu=\"").Append(item.Bleu4.Value.ToString("R", CultureInfo.InvariantCulture)).Append('"');
         if (item.Cider is not null) html.Append(" data-cider=\"").Append(item.Cider.Value.ToString("R", CultureInfo.InvariantCulture)).Append('"');
         html.Append('>');
-        if (item.Png is not null)
-            html.Append("<img alt=\"").Append(Html.Escape(item.ImageId)).Append("\" src=\"data:image/png;base64,")
-                .Append(Convert.ToBase64String(item.Png)).Append("\">");
-        else
-            html.Append("<div class=\"no-image\">no image</div>");
+        html.Append(Thumbnail.Html(item.ImageId, item.Png));
         html.Append("<figcaption><div class=\"generated\">").Append(Html.Escape(item.Generated)).Append("</div>");
         if (item.Bleu4 is not null || item.Cider is not null)
         {

@@ -56,4 +56,9 @@ public static class Thumbnail
         var (small, width, height) = Downscale(image.Pixels, image.Width, image.Height, maxSide);
         return ImageCodec.EncodePng(new RawImage(small, width, height));
     }
+
+    /// <summary>An img element showing <paramref name="png"/> as a data URI, or a "no image" placeholder when it is null.</summary>
+    public static string Html(string imageId, byte[]? png) => png is null
+        ? "<div class=\"no-image\">no image</div>"
+        : $"<img alt=\"{Reports.Html.Escape(imageId)}\" src=\"data:image/png;base64,{Convert.ToBase64String(png)}\">";
 }
