@@ -33,7 +33,7 @@ public sealed record RealPhotos(IReadOnlyList<string> Found, IReadOnlyList<strin
     /// <summary>What is missing and how to get it, one line per file; empty when every file was found.</summary>
     public string MissingNote() => string.Join("\n", Missing.Select(p =>
         p.StartsWith(SampleFolder, StringComparison.Ordinal)
-            ? $"'{p}' is missing: it ships in Debian's {SamplePackage} package. Install it with environment/setup (or sudo apt-get install {SamplePackage}), then rerun this cell."
+            ? $"'{p}' is missing: matplotlib's sample files come with Debian's {SamplePackage} package. Install it with environment/setup (or sudo apt-get install {SamplePackage}), then rerun this cell."
             : File.Exists(p)
                 ? $"'{p}' is not a .jpg, .jpeg or .png file; realPhotos lists photo files separated by ';'."
                 : $"'{p}' does not exist; realPhotos lists photo files separated by ';'."));

@@ -34,7 +34,7 @@ public class RealPhotosTests
     public void MissingNote_NamesTheDebianPackageOfTheSamplePhoto()
     {
         const string absent = "/usr/share/matplotlib/mpl-data/sample_data/no_such_photo.jpg";
-        Assert.Equal($"'{absent}' is missing: it ships in Debian's python-matplotlib-data package. Install it with environment/setup (or sudo apt-get install python-matplotlib-data), then rerun this cell.",
+        Assert.Equal($"'{absent}' is missing: matplotlib's sample files come with Debian's python-matplotlib-data package. Install it with environment/setup (or sudo apt-get install python-matplotlib-data), then rerun this cell.",
             RealPhotos.Find(absent).MissingNote());
         Assert.Equal("/usr/share/matplotlib/mpl-data/sample_data/grace_hopper.jpg", RealPhotos.DebianSamplePhoto);
     }
