@@ -39,6 +39,15 @@ public sealed class PhotoCaptioner : IDisposable
         preprocessor = new ImagePreprocessor(source.Preprocessing);
     }
 
+    /// <summary>The run's image encoder, e.g. small-cnn or resnet18-mlnet.</summary>
+    public string Encoder => source.Name;
+
+    /// <summary>Side in pixels of the square image the encoder sees (a photo is resized to it).</summary>
+    public int InputSize => source.Preprocessing.CropSize;
+
+    /// <summary>The run's vocabulary: the only words a caption can use.</summary>
+    public Vocabulary Vocabulary => vocabulary;
+
     /// <summary>
     /// Opens a run. Its encoder's weights come from <paramref name="weightsPath"/>, or for small-cnn
     /// from the network saved beside the run's feature store; they must be the weights the training

@@ -34,18 +34,18 @@ public static class FeatureFigures
     /// Projects the features of up to <paramref name="maxImages"/> images of <paramref name="split"/> onto their first two
     /// principal components and colours each point by <see cref="DominantWord"/>.
     /// </summary>
-    public static Figure Projection(FeatureStore store, CaptionDataset dataset, IReadOnlyList<string> words, Split split = Split.Test, int maxImages = 1000)
+    public static Figure Projection(FeatureStore store, CaptionDataset dataset, IReadOnlyList<string> words, Split split = Split.Test, int maxImages = 1000) =>
+        Map(store, dataset, split, maxImages).By(words).Figure();
+
+    /// <summary>
+    /// The PCA map behind <see cref="Projection"/>: the first two principal components of the features of up to
+    /// <paramref name="maxImages"/> images of <paramref name="split"/>, not yet labelled (see <see cref="FeatureMap.By"/>).
+    /// </summary>
+    public static FeatureMap Map(FeatureStore store, CaptionDataset dataset, Split split = Split.Test, int maxImages = 1000)
     {
-        if (words.Count == 0) throw new CaptioningException("the projection needs at least one caption word to colour by (parameter colourWords)");
         var images = dataset.InSplit(split).Where(i => store.Contains(i.Id)).Take(maxImages).ToList();
         if (images.Count < 2) throw new CaptioningException($"feature store '{store.Path}' holds fewer than 2 {split} images of the dataset; extract features first");
-        var pca = Pca.Project(images.Select(i => store.Read(i.Id)).ToList());
-        var groups = images.Select(i => DominantWord(i.Captions, words)).ToList();
-        var title = string.Create(CultureInfo.InvariantCulture,
-            $"{store.Header.Identity.Encoder} features of {images.Count} {split.ToString().ToLowerInvariant()} images, PCA (explains {pca.ExplainedVariance[0] * 100:F0}% + {pca.ExplainedVariance[1] * 100:F0}% of the variance)");
-        var figure = new Figure(title, "component 1", "component 2") { Height = 480 };
-        return figure.AddScatter(pca.Coordinates.Select(c => c[0]).ToList(), pca.Coordinates.Select(c => c[1]).ToList(), groups,
-            images.Select(i => i.Id + ": " + (i.Captions.FirstOrDefault() ?? "")).ToList());
+        return new FeatureMap(store.Header.Identity.Encoder, split, images, Pca.Project(images.Select(i => store.Read(i.Id)).ToList()));
     }
 
     /// <summary>Splits a parameter such as "red green blue" into words.</summary>

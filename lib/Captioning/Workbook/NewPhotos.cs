@@ -51,6 +51,10 @@ public static class NewPhotos
     public static IReadOnlyList<PhotoCaption> Ranked(IEnumerable<PhotoCaption> captions) =>
         captions.OrderByDescending(c => c.LogProbabilityPerStep).ThenBy(c => c.Path, StringComparer.Ordinal).ToList();
 
+    /// <summary>One line per caption for a notebook's output: the file name, the caption, its log-probability per word and in all.</summary>
+    public static string Line(PhotoCaption caption) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"{Path.GetFileName(caption.Path)}  {caption.Caption}  ({caption.LogProbabilityPerStep:F2} per word, {caption.LogProbability:F2} in all)");
+
     /// <summary>The captions with their photos; a photo that belongs to <paramref name="dataset"/> also shows its reference captions.</summary>
     public static CaptionGallery Gallery(IReadOnlyList<PhotoCaption> captions, CaptionDataset? dataset = null, string? title = null)
     {

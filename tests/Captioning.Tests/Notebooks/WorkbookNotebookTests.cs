@@ -60,6 +60,10 @@ public class WorkbookNotebookTests(WorkbookNotebooksFixture fixture) : IClassFix
         var outputs = fixture.IpynbOutputs("02-feature-extraction");
         Assert.Contains(outputs, o => o.Mime == "stream" && o.Content.Contains("small-cnn.feat': 120 images x 288 values from small-cnn, stored as float16"));
         Assert.Equal(1, Count(outputs, "text/html", "PCA (explains"));
+        // The word families rated on the map (colourWords "best" colours by the top row), and the sentence computed from it.
+        Assert.Equal(1, Count(outputs, "text/html", "between/within ratio"));
+        Assert.Contains(outputs, o => o.Mime == "stream" && System.Text.RegularExpressions.Regex.IsMatch(o.Content,
+            @"^On this map, the first two components (separate|partly separate|do not separate) '[a-z]+' \(\d+\)(, '[a-z]+' \(\d+\))* and '[a-z]+' \(\d+\): between-group / within-group variance ratio \d+\.\d\d"));
     }
 
     [Fact]
@@ -222,7 +226,7 @@ public class WorkbookNotebookTests(WorkbookNotebooksFixture fixture) : IClassFix
     {
         var run = fixture.Succeeded("05-caption-new-photos");
         var lines = run.Cells.SelectMany(c => c.Outputs).Where(o => o.Kind == Captioning.Notebooks.OutputKind.Stdout)
-            .SelectMany(o => o.Data["text/plain"].Split('\n', StringSplitOptions.RemoveEmptyEntries)).ToList();
+            .SelectMany(o => o.Data["text/plain"].Split('\n', StringSplitOptions.RemoveEmptyEntries)).Where(l => l.StartsWith("synth_", StringComparison.Ordinal)).ToList();
         Assert.Equal(3, lines.Count);
         // One epoch on 90 images may well give an empty caption; the line still names the photo and its log-probability.
         Assert.All(lines, l => Assert.Matches(@"^synth_\d{5}\.jpg  .* \((-\d+\.\d\d|0\.00) per word, -?\d+\.\d\d in all\)$", l));
@@ -231,9 +235,26 @@ public class WorkbookNotebookTests(WorkbookNotebooksFixture fixture) : IClassFix
         // New scenes drawn with newPhotoSeed 2 (the generator's minimum of 8, of which the first 3 are captioned), not the dataset's images.
         Assert.Equal(8, Directory.GetFiles(Path.Combine(fixture.WorkDir, "new-photos", "seed-2", "Flickr8k_Dataset"), "*.jpg").Length);
         var outputs = fixture.IpynbOutputs("05-caption-new-photos");
-        var gallery = outputs.Single(o => o.Mime == "text/html" && o.Content.Contains("caption-gallery")).Content;
+        var gallery = outputs.First(o => o.Mime == "text/html" && o.Content.Contains("caption-gallery")).Content;
         Assert.Equal(3, gallery.Split("<figure").Length - 1);
         Assert.Contains("data:image/png;base64,", gallery);
+    }
+
+    [Fact]
+    public void CaptionNewPhotos_CaptionsDebiansRealPhotographAndSaysWhy()
+    {
+        Assert.True(File.Exists(RealPhotos.DebianSamplePhoto), $"'{RealPhotos.DebianSamplePhoto}' is missing: run environment/setup (installs python-matplotlib-data)");
+        fixture.Succeeded("05-caption-new-photos");
+        var outputs = fixture.IpynbOutputs("05-caption-new-photos");
+        // The tiny run's encoder is small-cnn at 48 pixels; its vocabulary comes from the synthetic captions.
+        var stdout = string.Join("\n", outputs.Where(o => o.Mime == "stream").Select(o => o.Content));
+        Assert.Matches(@"(?m)^grace_hopper\.jpg  .* \((-\d+\.\d\d|0\.00) per word, -?\d+\.\d\d in all\)$", stdout);
+        Assert.Matches(@"The caption model learnt its \d+ words from descriptions of synthetic scenes: shapes \([a-z, ]+\), colours \([a-z, ]+\)", stdout);
+        Assert.Contains("Its features come from small-cnn, the network notebook 02 trained on the synthetic scenes: it sees the photo shrunk to 48x48 pixels", stdout);
+        Assert.DoesNotContain("is missing", stdout);
+        var gallery = outputs.Single(o => o.Mime == "text/html" && o.Content.Contains("real photographs")).Content;
+        Assert.Equal(1, gallery.Split("<figure").Length - 1);
+        Assert.Contains("grace_hopper.jpg", gallery);
     }
 
     [Fact]
