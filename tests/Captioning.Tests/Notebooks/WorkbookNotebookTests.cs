@@ -170,6 +170,28 @@ public class WorkbookNotebookTests(WorkbookNotebooksFixture fixture) : IClassFix
     }
 
     [Fact]
+    public void MergeVsInject_RerunWithAChangedParameterTrainsANewExperimentAndKeepsTheOld()
+    {
+        Assert.NotNull(fixture.ChangedRerun);
+        Assert.True(fixture.ChangedRerun!.Succeeded, fixture.ChangedRerun.FailureSummary());
+        var text = string.Join("\n", fixture.ChangedRerun.Cells.SelectMany(c => c.Outputs).Select(o => o.Data["text/plain"]));
+        Assert.Equal(4, text.Split(" seed 1: trained;").Length - 1);
+        Assert.DoesNotContain("already finished", text);
+        var original = Experiment.Current(new WorkbookFolders(fixture.WorkDir));
+        var changed = new WorkbookFolders(fixture.ChangedWorkDir!);
+        var experiment = Experiment.Current(changed);
+        Assert.NotEqual(original.Key, experiment.Key);
+        Assert.Equal(original.Settings with { Hidden = 64 }, experiment.Settings);
+        foreach (var name in Captioning.Models.CaptionModelOptions.ArchitectureNames)
+        {
+            Assert.Equal(64, changed.Run(name).ReadConfig().Model.HiddenDimension);
+            // The first experiment's runs are still there, finished, under their own key.
+            foreach (var seed in new[] { 1, 2 })
+                Assert.True(new Captioning.Training.RunFolder(Path.Combine(changed.Runs, original.Key, $"{name}-seed{seed}")).IsFinished, $"{name} seed {seed}");
+        }
+    }
+
+    [Fact]
     public void Evaluation_TablesEveryModelAndBothBaselines()
     {
         fixture.Succeeded("04-evaluation");

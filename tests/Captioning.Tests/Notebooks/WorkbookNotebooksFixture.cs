@@ -34,7 +34,23 @@ public sealed class WorkbookNotebooksFixture : IDisposable
             if (!run.Succeeded) break;
         }
         if (Runs.TryGetValue("03-merge-vs-inject", out var first) && first.Succeeded)
+        {
             Rerun = runner.RunAsync(DibParser.Load(first.Notebook.Path), parameters, ignoreUnknownParameters: true).GetAwaiter().GetResult();
+            // The same work folder, copied, and 03 rerun there with one changed parameter (and one seed, to stay quick).
+            ChangedWorkDir = WorkDir + "-changed";
+            CopyFolder(WorkDir, ChangedWorkDir);
+            var changed = new Dictionary<string, string>(parameters) { ["workDir"] = ChangedWorkDir, ["hidden"] = "64", ["seeds"] = "1" };
+            ChangedRerun = runner.RunAsync(DibParser.Load(first.Notebook.Path), changed, ignoreUnknownParameters: true).GetAwaiter().GetResult();
+        }
+    }
+
+    private static void CopyFolder(string from, string to)
+    {
+        foreach (var directory in Directory.GetDirectories(from, "*", SearchOption.AllDirectories))
+            Directory.CreateDirectory(Path.Combine(to, Path.GetRelativePath(from, directory)));
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
+            File.Copy(file, Path.Combine(to, Path.GetRelativePath(from, file)));
     }
 
     public string WorkDir { get; }
@@ -46,6 +62,12 @@ public sealed class WorkbookNotebooksFixture : IDisposable
     public Dictionary<string, double> Seconds { get; } = [];
 
     public NotebookRun? Rerun { get; }
+
+    /// <summary>A copy of the work folder after the first run, in which 03 ran again with hidden = 64 and one seed.</summary>
+    public string? ChangedWorkDir { get; }
+
+    /// <summary>That run of 03.</summary>
+    public NotebookRun? ChangedRerun { get; }
 
     /// <summary>The repository's notebooks/NN-*.dib, found above the test assembly.</summary>
     public static IReadOnlyList<string> NotebookFiles()
@@ -91,5 +113,9 @@ public sealed class WorkbookNotebooksFixture : IDisposable
         ? string.Concat(value.EnumerateArray().Select(v => v.GetString()))
         : value.GetString() ?? "";
 
-    public void Dispose() => Directory.Delete(WorkDir, recursive: true);
+    public void Dispose()
+    {
+        Directory.Delete(WorkDir, recursive: true);
+        if (ChangedWorkDir != null && Directory.Exists(ChangedWorkDir)) Directory.Delete(ChangedWorkDir, recursive: true);
+    }
 }
