@@ -26,12 +26,12 @@ public static class EvaluationCache
     /// The cache file of one run of the current experiment (<paramref name="model"/> with <paramref name="seed"/>, default its
     /// first seed), split, beam size and resample count: &lt;key&gt;-&lt;model&gt;-seed&lt;N&gt;-test-beam3-bootstrap1000.json.
     /// </summary>
-    public static string PathOf(WorkbookFolders folders, string model, Split split, DecodeOptions decode, BootstrapOptions bootstrap, int? seed = null)
-    {
-        var experiment = Experiment.Current(folders);
-        return Path.Combine(folders.Evaluations, string.Create(CultureInfo.InvariantCulture,
+    public static string PathOf(WorkbookFolders folders, string model, Split split, DecodeOptions decode, BootstrapOptions bootstrap, int? seed = null) =>
+        PathOf(Experiment.Current(folders), model, split, decode, bootstrap, seed);
+
+    private static string PathOf(Experiment experiment, string model, Split split, DecodeOptions decode, BootstrapOptions bootstrap, int? seed) =>
+        Path.Combine(experiment.Folders.Evaluations, string.Create(CultureInfo.InvariantCulture,
             $"{experiment.Key}-{model}-seed{seed ?? experiment.Seeds[0]}-{split.ToString().ToLowerInvariant()}-beam{decode.BeamSize}-bootstrap{bootstrap.Resamples}.json"));
-    }
 
     /// <summary>
     /// The evaluation of <paramref name="model"/>'s run: read from the cache when it was made from the same best checkpoint
@@ -41,19 +41,24 @@ public static class EvaluationCache
     /// running it is cancelled (<see cref="NotebookCancellation"/>).
     /// </summary>
     public static EvaluationResult EvaluateOrLoad(WorkbookFolders folders, string model, Split split, DecodeOptions decode, BootstrapOptions bootstrap,
-        Action<string>? log = null, torch.Device? device = null, int? seed = null)
+        Action<string>? log = null, torch.Device? device = null, int? seed = null) =>
+        EvaluateOrLoadRun(Experiment.Current(folders), model, split, decode, bootstrap, log, device, seed);
+
+    // The same, for a run of an experiment already read from runs/current.json (the loops below read it once).
+    private static EvaluationResult EvaluateOrLoadRun(Experiment experiment, string model, Split split, DecodeOptions decode, BootstrapOptions bootstrap,
+        Action<string>? log, torch.Device? device, int? seed)
     {
-        var run = folders.Run(model, seed);
+        var run = experiment.Run(model, seed);
         if (!run.IsFinished) throw new CaptioningException($"run '{run.Path}' has not finished training; run 03-merge-vs-inject.dib first with the same workDir");
         var key = Key(run, decode, bootstrap);
-        var path = PathOf(folders, model, split, decode, bootstrap, seed);
+        var path = PathOf(experiment, model, split, decode, bootstrap, seed);
         var label = seed is null ? model : string.Create(CultureInfo.InvariantCulture, $"{model} seed {seed}");
         if (TryRead(path) is { } cached && cached.Key == key) return Reused(label, path, cached, log);
         // Computing writes: locked, then read again, in case another process has just written it.
         using var writing = WriterLock.Acquire(path, "evaluation cache");
         if (TryRead(path) is { } written && written.Key == key) return Reused(label, path, written, log);
         var result = RunEvaluator.Evaluate(run, split, decode, bootstrap, device, NotebookCancellation.Current);
-        Directory.CreateDirectory(folders.Evaluations);
+        Directory.CreateDirectory(experiment.Folders.Evaluations);
         AtomicFile.WriteAllText(path, JsonSerializer.Serialize(new CachedEvaluation(key, result), Json));
         log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"{label}: evaluated {result.Model.Images} {split.ToString().ToLowerInvariant()} images with beam {decode.BeamSize}"));
         return result;
@@ -67,8 +72,11 @@ public static class EvaluationCache
 
     /// <summary>Evaluates (or reads back) every model in <paramref name="models"/> on the same split with the same settings, decoding on <paramref name="device"/>.</summary>
     public static IReadOnlyList<ScoredModel> EvaluateAll(WorkbookFolders folders, IEnumerable<string> models, Split split, DecodeOptions decode,
-        BootstrapOptions bootstrap, Action<string>? log = null, torch.Device? device = null) =>
-        models.Select(m => new ScoredModel(m, EvaluateOrLoad(folders, m, split, decode, bootstrap, log, device))).ToList();
+        BootstrapOptions bootstrap, Action<string>? log = null, torch.Device? device = null)
+    {
+        var experiment = Experiment.Current(folders);
+        return models.Select(m => new ScoredModel(m, EvaluateOrLoadRun(experiment, m, split, decode, bootstrap, log, device, null))).ToList();
+    }
 
     /// <summary>
     /// Each model decoded with every beam size of <paramref name="beams"/> (1 is greedy), without resampling; the results in
@@ -79,6 +87,7 @@ public static class EvaluationCache
     {
         var sizes = beams.Distinct().Order().ToList();
         if (sizes.Count == 0 || sizes[0] < 1) throw new CaptioningException($"beamSizes must list beam sizes of at least 1, got '{string.Join(" ", sizes)}'");
+        var experiment = Experiment.Current(folders);
         var sweep = new Dictionary<string, IReadOnlyDictionary<int, EvaluationResult>>();
         foreach (var model in already)
         {
@@ -86,7 +95,7 @@ public static class EvaluationCache
             foreach (var beam in sizes)
                 byBeam[beam] = beam == alreadyBeam
                     ? model.Result
-                    : EvaluateOrLoad(folders, model.Name, model.Result.Split, new DecodeOptions(BeamSize: beam), BootstrapOptions.None, log, device);
+                    : EvaluateOrLoadRun(experiment, model.Name, model.Result.Split, new DecodeOptions(BeamSize: beam), BootstrapOptions.None, log, device, null);
             sweep[model.Name] = byBeam;
         }
         return sweep;
@@ -100,15 +109,16 @@ public static class EvaluationCache
     {
         var experiment = Experiment.Current(folders);
         return experiment.Architectures.SelectMany(a => experiment.Seeds.Select(s =>
-            new SeedScore(a, s, EvaluateOrLoad(folders, a, split, decode, BootstrapOptions.None, log, device, s)))).ToList();
+            new SeedScore(a, s, EvaluateOrLoadRun(experiment, a, split, decode, BootstrapOptions.None, log, device, s)))).ToList();
     }
 
     /// <summary>Reads a cached evaluation, or null when the file is missing or unreadable (it is then recomputed).</summary>
     public static EvaluationResult? TryLoad(WorkbookFolders folders, string model, Split split, DecodeOptions decode, BootstrapOptions bootstrap, int? seed = null)
     {
-        var run = folders.Run(model, seed);
+        var experiment = Experiment.Current(folders);
+        var run = experiment.Run(model, seed);
         if (!run.IsFinished) return null;
-        var cached = TryRead(PathOf(folders, model, split, decode, bootstrap, seed));
+        var cached = TryRead(PathOf(experiment, model, split, decode, bootstrap, seed));
         return cached != null && cached.Key == Key(run, decode, bootstrap) ? cached.Result : null;
     }
 
