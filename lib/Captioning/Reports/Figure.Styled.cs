@@ -63,6 +63,7 @@ public sealed partial class Figure
         }));
     }
 
+    // Every trace of chart changed in place by style (Plotly.NET's mapTrace, from C#).
     private static GenericChart Styled(GenericChart chart, Action<Trace> style) =>
         GenericChart.mapTrace(Microsoft.FSharp.Core.FuncConvert.FromFunc<Trace, Trace>(trace =>
         {

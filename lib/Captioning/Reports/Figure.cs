@@ -144,11 +144,7 @@ public sealed partial class Figure : IHtmlRenderable
             var xbins = new Bins();
             xbins.SetProperty("start", shared.Start);
             xbins.SetProperty("size", shared.Width);
-            return GenericChart.mapTrace(Microsoft.FSharp.Core.FuncConvert.FromFunc<Trace, Trace>(trace =>
-            {
-                trace.SetProperty("xbins", xbins);
-                return trace;
-            }), histogram);
+            return Styled(histogram, trace => trace.SetProperty("xbins", xbins));
         });
     }
 
@@ -222,20 +218,18 @@ public sealed partial class Figure : IHtmlRenderable
         return traces.Select(t =>
         {
             var first = shown.Add(t.Name);
-            return GenericChart.mapTrace(Microsoft.FSharp.Core.FuncConvert.FromFunc<Trace, Trace>(trace =>
+            return Styled(t.Build(), trace =>
             {
                 // A bar without a colour of its own (BarStyle) takes its series' palette colour.
                 if (trace.GetPropertyValue("marker") is DynamicObj.DynamicObj marker && marker.TryGetPropertyValue("color") is null)
                     marker.SetProperty("color", Colour(names.IndexOf(t.Name)));
-                trace.SetProperty("legendgroup", t.Name);
-                trace.SetProperty("showlegend", first);
+                Grouped(trace, t.Name, first);
                 if (t.Panel > 0)
                 {
                     trace.SetProperty("xaxis", "x" + (t.Panel + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
                     trace.SetProperty("yaxis", "y" + (t.Panel + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
                 }
-                return trace;
-            }), t.Build());
+            });
         });
     }
 
